@@ -202,6 +202,27 @@ class RealLanceHarnessTest {
     }
   }
 
+  @Test
+  void indexFilesFollowDatasetStorageVersion() throws Exception {
+    Path dsDir = tmp.resolve("v20_ds");
+    try (Dataset ds = RealLanceIndexes.createDataset(dsDir, allocator, 8, SEED, "2.0", 300, 200)) {
+      assertThat(ds.getLanceFileFormatVersion()).isEqualTo("2.0");
+      IvfModel ivf = RealLanceIndexes.trainIvf(ds, VEC, 4, DistanceType.Cosine);
+      Segment vec = RealLanceIndexes.buildSegment(ds, dsDir, VEC, "v", IndexType.IVF_FLAT,
+          RealLanceIndexes.vectorParams(IndexType.IVF_FLAT, ivf, null), 1);
+      Segment zm = RealLanceIndexes.buildZoneMapSegments(ds, dsDir, I32, "z", 64, List.of(0)).get(0);
+      for (Path f : List.of(vec.dir().resolve("auxiliary.idx"), vec.dir().resolve("index.idx"),
+          zm.dir().resolve("zonemap.lance"))) {
+        RealLanceFiles.Footer footer = RealLanceFiles.readFooter(f);
+        assertThat(List.of(footer.major(), footer.minor())).as(f.toString()).containsExactly(0, 3);
+      }
+      try (FileContents c = RealLanceFiles.read(vec.dir().resolve("auxiliary.idx"), allocator)) {
+        assertThat(c.numRows()).isEqualTo(200);
+        assertThat(c.metadata()).containsEntry("distance_type", "cosine");
+      }
+    }
+  }
+
   private static long countNullsI32(int rows) {
     long n = 0;
     for (long id = 0; id < rows; id++) {

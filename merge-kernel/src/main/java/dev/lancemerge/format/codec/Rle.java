@@ -149,12 +149,15 @@ public final class Rle {
     int vb = valueBits >>> 3;
     int lb = runLengthBits >>> 3;
     int done = 0;
-    for (int r = 0; r < runs && done < n; r++) {
+    // Like Lance: every run is looked at until the count is exceeded; extra values (including whole
+    // extra runs) are dropped in mini-block form and rejected in block form.
+    for (int r = 0; r < runs; r++) {
       long len = Words.get(ll, lp + r * lb, runLengthBits);
       if (len == 0) {
         throw new CodecException("rle: run " + r + " has length 0");
       }
-      if (len > n - done) {
+      boolean overflow = len > n - done;
+      if (overflow) {
         if (!clampOverflow) {
           throw new CodecException("rle: runs overflow the expected " + n + " values (run " + r + " of length " + len
               + " after " + done + " values)");
@@ -164,6 +167,9 @@ public final class Rle {
       long v = Words.get(lv, vp + r * vb, valueBits);
       Arrays.fill(out, outOffset + done, outOffset + done + (int) len, v);
       done += (int) len;
+      if (overflow) {
+        break;
+      }
     }
     if (done != n) {
       throw new CodecException("rle: runs produce " + done + " values, expected " + n);
