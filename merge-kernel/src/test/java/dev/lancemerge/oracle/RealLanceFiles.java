@@ -99,9 +99,19 @@ public final class RealLanceFiles {
   public static void write(
       Path file, FormatVersion version, BufferAllocator allocator, Map<String, String> schemaMetadata,
       List<VectorSchemaRoot> batches) throws IOException {
+    write(file, version.name, allocator, schemaMetadata, batches);
+  }
+
+  /**
+   * As above with lance-core's version string, e.g. "2.2", for versions the {@link FormatVersion}
+   * enum leaves out because our writer does not produce them.
+   */
+  public static void write(
+      Path file, String version, BufferAllocator allocator, Map<String, String> schemaMetadata,
+      List<VectorSchemaRoot> batches) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     LanceFileWriter w = LanceFileWriter.open(
-        file.toAbsolutePath().toString(), allocator, null, Optional.of(version.name), Map.of());
+        file.toAbsolutePath().toString(), allocator, null, Optional.of(version), Map.of());
     try {
       for (VectorSchemaRoot b : batches) {
         w.write(b);

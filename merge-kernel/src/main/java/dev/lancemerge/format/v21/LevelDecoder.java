@@ -54,6 +54,9 @@ final class LevelDecoder {
         java.util.Arrays.fill(out, v);
         return out;
       }
+      case GENERAL:
+        return decode(enc.getGeneral().getValues(),
+            GeneralCompression.decompress(enc.getGeneral().getCompression(), b, where), n, where);
       default:
         throw new StructuralException(where + ": levels compressed with " + enc.getCompressionCase() + " are not supported");
     }

@@ -67,8 +67,12 @@ final class ValueDecoder {
             fsst.getSymbolTable().toByteArray(), new VariableData(compressed.values(), compressed.offsets()), MAX_DECOMPRESSED);
         return variable(plain);
       }
-      case GENERAL:
-        throw new StructuralException(where + ": general (zstd/lz4) compression is not supported by this reader");
+      case GENERAL: {
+        // The first buffer is compressed as a whole; the inner encoding then applies as usual.
+        List<ByteBuffer> inner = new java.util.ArrayList<>(buffers);
+        inner.set(0, GeneralCompression.decompress(enc.getGeneral().getCompression(), buffers.get(0), where));
+        return miniBlock(enc.getGeneral().getValues(), inner, n, leaf, where);
+      }
       default:
         throw new StructuralException(where + ": value encoding " + enc.getCompressionCase() + " is not supported in a mini-block page");
     }
@@ -82,6 +86,9 @@ final class ValueDecoder {
         return variable(VariableBlock.decodeBlock(buf, n));
       case FLAT:
         return flat(enc.getFlat().getBitsPerValue(), buf, n, leaf.getType(), where);
+      case GENERAL:
+        return dictionary(enc.getGeneral().getValues(),
+            GeneralCompression.decompress(enc.getGeneral().getCompression(), buf, where), n, leaf, where);
       default:
         throw new StructuralException(where + ": dictionary encoding " + enc.getCompressionCase() + " is not supported");
     }
