@@ -25,7 +25,7 @@ public record Footer(
     ByteBuffer b = tail.slice().order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < 4; i++) {
       if (b.get(36 + i) != MAGIC[i]) {
-        throw new LanceFormatException(file, "not a Lance file: the last 4 bytes are not the magic 'LANC'");
+        throw new LanceFormatException(file, "not a Lance file, or truncated: the last 4 bytes are not the magic 'LANC'");
       }
     }
     long cmStart = b.getLong(0);
