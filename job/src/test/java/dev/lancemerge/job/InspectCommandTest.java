@@ -113,7 +113,7 @@ class InspectCommandTest {
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.errLines()).containsExactly(
-        "error: " + text + ": not a Lance file: the last 4 bytes are not the magic 'LANC'");
+        "error: " + text + ": not a Lance file, or truncated: the last 4 bytes are not the magic 'LANC'");
   }
 
   @Test
