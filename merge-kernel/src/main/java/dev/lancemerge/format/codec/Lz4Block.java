@@ -19,7 +19,12 @@ public final class Lz4Block {
     }
     long size = Integer.toUnsignedLong(b.getInt(0));
     if (size > maxOutput) {
-      throw new CodecException("lz4: declared size " + size + " exceeds the limit of " + maxOutput);
+      throw new CodecException("lz4 block declares " + size + " bytes, which exceeds the limit of " + maxOutput);
+    }
+    // A sequence of n input bytes expands to at most about 255 n output bytes: refuse before allocating.
+    long compressed = b.remaining() - 4L;
+    if (size > compressed * 255 + 16) {
+      throw new CodecException("lz4 block declares " + size + " bytes, more than " + compressed + " compressed bytes can hold");
     }
     byte[] src = new byte[b.remaining() - 4];
     b.get(4, src);
@@ -59,7 +64,7 @@ public final class Lz4Block {
       int offset = (src[ip] & 0xFF) | (src[ip + 1] & 0xFF) << 8;
       ip += 2;
       if (offset == 0 || offset > op) {
-        throw new CodecException("lz4: match offset " + offset + " points before the start of the output");
+        throw new CodecException("lz4 match offset " + offset + " points before the start of the output");
       }
       int match = (token & 0xF) + 4;
       if ((token & 0xF) == 15) {

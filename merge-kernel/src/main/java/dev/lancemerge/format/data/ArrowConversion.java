@@ -32,9 +32,11 @@ public final class ArrowConversion {
     ArrowType t = field.getType();
     List<ArrowBuf> bufs = new ArrayList<>();
     try {
-      bufs.add(validity(d, alloc));
+      if (!(t instanceof ArrowType.Null)) {
+        bufs.add(validity(d, alloc));
+      }
       if (t instanceof ArrowType.Null) {
-        bufs.clear();
+        // Null vectors have no buffers at all.
       } else if (t instanceof ArrowType.FixedSizeList || t instanceof ArrowType.Struct) {
         // children loaded below
       } else if (t instanceof ArrowType.List || t instanceof ArrowType.LargeList) {
