@@ -1,0 +1,23 @@
+package dev.lancemerge.kernel.vector;
+
+/**
+ * Tuning of a vector merge.
+ *
+ * @param memoryBudgetBytes bytes of vector data held in memory at once (partition windows, PQ
+ *     transposition); bounds the heap whatever the index size
+ * @param pageBytes target size of the pages written
+ */
+public record MergeOptions(long memoryBudgetBytes, long pageBytes) {
+  public static final long DEFAULT_MEMORY_BUDGET = 64L << 20;
+  public static final long DEFAULT_PAGE_BYTES = 8L << 20;
+
+  public MergeOptions {
+    if (memoryBudgetBytes < (1 << 20) || pageBytes < 4096) {
+      throw new IllegalArgumentException("memory budget must be at least 1 MiB and pages at least 4 KiB");
+    }
+  }
+
+  public static MergeOptions defaults() {
+    return new MergeOptions(DEFAULT_MEMORY_BUDGET, DEFAULT_PAGE_BYTES);
+  }
+}
