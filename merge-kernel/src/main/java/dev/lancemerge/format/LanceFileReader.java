@@ -25,6 +25,7 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
@@ -87,7 +88,14 @@ public final class LanceFileReader implements Closeable {
     if (numRows < 0) {
       throw new LanceFormatException(path, "row count " + Long.toUnsignedString(numRows) + " is out of range");
     }
-    this.schema = LanceSchema.fromProto(descriptor.getSchema(), footer.version(), path);
+    try {
+      this.schema = LanceSchema.fromProto(descriptor.getSchema(), footer.version(), path);
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+      throw new LanceFormatException(path, "schema (global buffer 0) is not a valid schema: " + e.getMessage(), e);
+    }
+    for (Field f : schema.arrow().getFields()) {
+      checkChildren(f);
+    }
     if (schema.columns().size() != footer.numColumns()) {
       throw new LanceFormatException(path, "schema describes " + schema.columns().size() + " columns but the footer declares " + footer.numColumns());
     }
@@ -167,6 +175,19 @@ public final class LanceFileReader implements Closeable {
       throw new LanceFormatException(path, "column " + c + " pages hold " + row + " rows but the file has " + numRows);
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** Lists and fixed-size lists have exactly one item field; decoders rely on it. */
+  private void checkChildren(Field f) throws LanceFormatException {
+    ArrowType t = f.getType();
+    boolean oneChild = t instanceof ArrowType.List || t instanceof ArrowType.LargeList || t instanceof ArrowType.FixedSizeList;
+    if (oneChild && f.getChildren().size() != 1) {
+      throw new LanceFormatException(path, "field '" + f.getName() + "' of type " + t + " has " + f.getChildren().size()
+          + " item fields, needs exactly 1");
+    }
+    for (Field c : f.getChildren()) {
+      checkChildren(c);
+    }
   }
 
   private Field topField(int column) {

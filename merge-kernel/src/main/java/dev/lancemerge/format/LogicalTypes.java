@@ -32,6 +32,9 @@ public final class LogicalTypes {
       String name, String logicalType, boolean nullable, java.util.Map<String, String> metadata, List<Field> children) {
     if (logicalType.startsWith("fixed_size_list:")) {
       int last = logicalType.lastIndexOf(':');
+      if (last <= "fixed_size_list:".length()) {
+        throw unknown(logicalType);
+      }
       String inner = logicalType.substring("fixed_size_list:".length(), last);
       int size = parseSize(logicalType.substring(last + 1), logicalType);
       Field item = toArrowField("item", inner, true, null, List.of());

@@ -38,7 +38,7 @@ public final class Lz4Block {
     int op = 0;
     while (ip < src.length) {
       int token = src[ip++] & 0xFF;
-      int literals = token >>> 4;
+      long literals = token >>> 4;
       if (literals == 15) {
         int more;
         do {
@@ -52,9 +52,9 @@ public final class Lz4Block {
       if (literals > src.length - ip || literals > size - op) {
         throw new CodecException("lz4: " + literals + " literals run past the input or the declared size");
       }
-      System.arraycopy(src, ip, out, op, literals);
-      ip += literals;
-      op += literals;
+      System.arraycopy(src, ip, out, op, (int) literals);
+      ip += (int) literals;
+      op += (int) literals;
       if (ip == src.length) {
         break; // the last sequence has literals only
       }
@@ -66,7 +66,7 @@ public final class Lz4Block {
       if (offset == 0 || offset > op) {
         throw new CodecException("lz4 match offset " + offset + " points before the start of the output");
       }
-      int match = (token & 0xF) + 4;
+      long match = (token & 0xF) + 4;
       if ((token & 0xF) == 15) {
         int more;
         do {
@@ -83,7 +83,7 @@ public final class Lz4Block {
       for (int i = 0; i < match; i++) {
         out[op + i] = out[op - offset + i];
       }
-      op += match;
+      op += (int) match;
     }
     if (op != size) {
       throw new CodecException("lz4: decompressed " + op + " bytes, the block declares " + size);

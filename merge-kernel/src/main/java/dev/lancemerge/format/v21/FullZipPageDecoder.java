@@ -37,7 +37,7 @@ final class FullZipPageDecoder {
       return -1;
     }
     long bits = layout.getBitsPerValue();
-    if (bits % 8 != 0 || bits <= 0) {
+    if (bits % 8 != 0 || bits <= 0 || bits / 8 > Integer.MAX_VALUE) {
       throw new StructuralException(where + ": full-zip values of " + bits + " bits are not byte aligned");
     }
     return (int) (bits / 8);
@@ -73,13 +73,23 @@ final class FullZipPageDecoder {
       }
       return new PageData(null, def, fixedItems(layout.getValueCompression(), zipped, n, leaf, where), layers, n);
     }
-    // Variable width or repetition: walk the whole page.
+    // Variable width or repetition: walk the whole page. Every level takes at least one byte (its
+    // control word, or else its length or value), so the counts the page declares must fit its data.
+    int bytesPerLength = vb >= 0 ? 0 : lengthBytes(layout, where);
+    long visibleItems = Integer.toUnsignedLong(layout.getNumVisibleItems());
+    long minLevelBytes = cw > 0 ? cw : vb >= 0 ? vb : bytesPerLength;
+    if (hasRep ? numItems < page.rows() : numItems != page.rows()) {
+      throw new StructuralException(where + ": " + numItems + " items in a page of " + page.rows() + " rows");
+    }
+    if (numItems > data.size() / minLevelBytes || visibleItems > numItems
+        || (vb >= 0 && visibleItems * vb > data.size())) {
+      throw new StructuralException(where + ": " + numItems + " items (" + visibleItems + " visible) do not fit a buffer of " + data.size() + " bytes");
+    }
     ByteBuffer b = file.read(data);
     int levels = (int) numItems;
     int[] rep = hasRep ? new int[levels] : null;
     int[] def = layout.getBitsDef() > 0 ? new int[levels] : null;
-    int visible = (int) Integer.toUnsignedLong(layout.getNumVisibleItems());
-    int bytesPerLength = vb >= 0 ? 0 : lengthBytes(layout, where);
+    int visible = (int) visibleItems;
     long[] offsets = vb >= 0 ? null : new long[visible + 1];
     java.io.ByteArrayOutputStream values = new java.io.ByteArrayOutputStream();
     byte[] zipped = vb >= 0 ? new byte[Math.multiplyExact(visible, vb)] : null;
