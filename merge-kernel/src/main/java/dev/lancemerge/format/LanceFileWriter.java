@@ -135,6 +135,51 @@ public final class LanceFileWriter implements Closeable {
     pages.get(column).add(pb.build());
   }
 
+  /**
+   * Writes a one-buffer page whose bytes are the concatenation of {@code slices}, copying file
+   * ranges with {@code transferTo} so they never pass through the heap. The page holds
+   * {@code rows} rows of top-level field {@code field}, which must have a single column and receive
+   * all its rows this way.
+   */
+  public void writeSlicedPage(int field, long rows, List<PageSlice> slices, com.google.protobuf.Any encoding)
+      throws IOException {
+    ensureOpen();
+    if (!pending.get(field).isEmpty()) {
+      throw new IllegalStateException("field " + field + " mixes buffered rows and sliced pages");
+    }
+    int column = firstColumn[field];
+    pad();
+    long at = position;
+    for (PageSlice slice : slices) {
+      if (slice instanceof PageSlice.OfFile f) {
+        long done = 0;
+        while (done < f.length()) {
+          long n = f.channel().transferTo(f.position() + done, f.length() - done, out.position(position));
+          if (n <= 0) {
+            throw new IOException("could not copy " + (f.length() - done) + " bytes into " + path);
+          }
+          done += n;
+          position += n;
+        }
+      } else {
+        writeUnaligned(((PageSlice.OfBytes) slice).bytes().duplicate());
+      }
+    }
+    pages.get(column).add(ColumnMetadata.Page.newBuilder()
+        .setLength(rows)
+        .setPriority(rowsWritten[field])
+        .addBufferOffsets(at)
+        .addBufferSizes(position - at)
+        .setEncoding(direct(encoding.toByteString()))
+        .build());
+    rowsWritten[field] += rows;
+  }
+
+  /** Bytes written so far. */
+  public long position() {
+    return position;
+  }
+
   /** Declares the row count when pages were written directly with {@link #writePage}. */
   public void setRowCount(long rows) {
     this.rows = rows;
@@ -167,15 +212,19 @@ public final class LanceFileWriter implements Closeable {
 
   /** Pads to the next 64-byte boundary, writes the buffer there and returns where it starts. */
   private long writeAligned(ByteBuffer src) throws IOException {
+    pad();
+    long at = position;
+    writeUnaligned(src.duplicate());
+    return at;
+  }
+
+  private void pad() throws IOException {
     long padded = (position + ALIGN - 1) / ALIGN * ALIGN;
     if (padded > position) {
       byte[] pad = new byte[(int) (padded - position)];
       Arrays.fill(pad, PAD);
       writeUnaligned(ByteBuffer.wrap(pad));
     }
-    long at = position;
-    writeUnaligned(src.duplicate());
-    return at;
   }
 
   private void writeUnaligned(ByteBuffer b) throws IOException {

@@ -15,6 +15,11 @@ public sealed interface Quantizer {
   /** The aux column holding the vectors or codes. */
   String column();
 
+  /** Items per stored row of the column (vector dimension for FLAT and SQ, code bytes for PQ). */
+  default int dimensionItems() {
+    return this instanceof Pq ? codeBytes() : dimension();
+  }
+
   /** FLAT: raw vectors of {@code elementBytes} each ({@code dim} JSON key). */
   record Flat(int dimension, int elementBytes) implements Quantizer {
     @Override

@@ -1,0 +1,257 @@
+package dev.lancemerge.kernel.vector;
+
+import dev.lancemerge.format.FileVersion;
+import dev.lancemerge.format.LanceFileReader;
+import dev.lancemerge.format.LanceFileWriter;
+import dev.lancemerge.format.LanceTypeUrls;
+import dev.lancemerge.format.PageSlice;
+import dev.lancemerge.format.RowBytes;
+import dev.lancemerge.format.RowBytesLocator;
+import dev.lancemerge.format.data.ColumnData;
+import dev.lancemerge.format.proto.index.IVF;
+import dev.lancemerge.format.proto.v21.CompressiveEncoding;
+import dev.lancemerge.format.proto.v21.FixedSizeList;
+import dev.lancemerge.format.proto.v21.Flat;
+import dev.lancemerge.format.proto.v21.FullZipLayout;
+import dev.lancemerge.format.proto.v21.PageLayout;
+import dev.lancemerge.format.proto.v21.RepDefLayer;
+import dev.lancemerge.kernel.MergeException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Writes the unified {@code auxiliary.idx}: {@code _rowid} and the vector column, partition by
+ * partition, each partition's rows shard by shard. Uncompressed vectors of 256 bytes or more go
+ * into full-zip pages copied file-to-file; narrower codes, PQ codes (transposed per partition) and
+ * re-quantized SQ codes pass through the heap a window at a time.
+ */
+final class MergedAuxWriter implements Closeable {
+  private static final int FULL_ZIP_MIN_BYTES = 256;
+
+  private final VectorMergePlan plan;
+  private final MergeOptions options;
+  private final LanceFileWriter writer;
+  private final Quantizer output;
+  private final int codeBytes;
+  private final boolean rawCopy;
+  private final boolean fullZip;
+  private final List<PageSlice> pendingSlices = new ArrayList<>();
+  private long pendingRows;
+  private long pendingBytes;
+
+  MergedAuxWriter(Path file, VectorMergePlan plan, MergeOptions options) throws IOException {
+    this.plan = plan;
+    this.options = options;
+    this.output = plan.output();
+    this.codeBytes = output.codeBytes();
+    boolean sameSq = output instanceof Quantizer.Sq sq && plan.segments().stream()
+        .map(s -> (Quantizer.Sq) s.quantizer()).allMatch(q -> q.start() == sq.start() && q.end() == sq.end());
+    this.rawCopy = output instanceof Quantizer.Flat || sameSq;
+    this.fullZip = rawCopy && codeBytes >= FULL_ZIP_MIN_BYTES;
+    boolean pq = output instanceof Quantizer.Pq;
+    int ivfBuffer = pq ? 2 : 1;
+    Map<String, String> meta = new LinkedHashMap<>();
+    VectorSegment first = plan.first();
+    meta.put("distance_type", first.distance().text());
+    meta.put("lance:ivf", Integer.toString(ivfBuffer));
+    String q = IndexMetadataJson.quantizer(output, pq ? 1 : 0);
+    meta.put("storage_metadata", IndexMetadataJson.storageMetadata(q));
+    if (pq) {
+      meta.put("lance:pq", q);
+    } else if (output instanceof Quantizer.Sq) {
+      meta.put("lance:sq", q);
+    }
+    meta.put("lance:index", IndexMetadataJson.index(first.type(), first.distance()));
+    Schema schema = new Schema(List.of(
+        new Field("_rowid", FieldType.nullable(new ArrowType.Int(64, false)), null),
+        vectorField(first.aux().schema().arrow().getFields().get(first.vectorField()))), meta);
+    this.writer = LanceFileWriter.create(file, schema, FileVersion.V2_1, options.pageBytes());
+    if (pq) {
+      writer.addGlobalBuffer(((Quantizer.Pq) output).codebook().toByteArray());
+    }
+    writer.addGlobalBuffer(ivf(plan).toByteArray());
+  }
+
+  /** The vector column as Lance's merge writes it: nullable, items nullable, same element type. */
+  private static Field vectorField(Field source) {
+    Field item = source.getChildren().get(0);
+    return new Field(source.getName(), FieldType.nullable(source.getType()),
+        List.of(new Field("item", FieldType.nullable(item.getType()), null)));
+  }
+
+  /** Storage IVF: lengths and cumulative offsets, no centroids (those live in index.idx). */
+  static IVF ivf(VectorMergePlan plan) {
+    IVF.Builder b = IVF.newBuilder();
+    long offset = 0;
+    for (int p = 0; p < plan.partitions(); p++) {
+      b.addOffsets(offset).addLengths((int) plan.length(p));
+      offset += plan.length(p);
+    }
+    return b.build();
+  }
+
+  /** Writes partition {@code p}: every segment's rows of it, in segment order. */
+  void writePartition(int p) throws IOException {
+    if (output instanceof Quantizer.Pq pq) {
+      writePqPartition(p, pq);
+      return;
+    }
+    for (VectorSegment s : plan.segments()) {
+      long from = s.offset(p);
+      long to = from + s.length(p);
+      copyRowIds(s, from, to);
+      if (rawCopy) {
+        copyRaw(s, from, to);
+      } else {
+        requantize(s, from, to);
+      }
+    }
+  }
+
+  private long windowRows() {
+    return Math.max(1, options.memoryBudgetBytes() / 4 / Math.max(8, codeBytes));
+  }
+
+  private void copyRowIds(VectorSegment s, long from, long to) throws IOException {
+    for (long a = from; a < to; a += windowRows()) {
+      long b = Math.min(to, a + windowRows());
+      ColumnData ids = s.aux().readData(s.rowIdField(), a, b);
+      writer.write(0, ColumnData.fixed(ids.length(), 8, ids.values(), null));
+    }
+  }
+
+  private void copyRaw(VectorSegment s, long from, long to) throws IOException {
+    LanceFileReader aux = s.aux();
+    Optional<List<RowBytes>> located = RowBytesLocator.locate(aux, s.vectorField(), from, to);
+    if (located.isPresent()) {
+      for (RowBytes r : located.get()) {
+        if (fullZip) {
+          addSlice(new PageSlice.OfFile(aux.channel(), r.position(), r.length()), r.rows());
+        } else {
+          for (long a = 0; a < r.rows(); a += windowRows()) {
+            long n = Math.min(r.rows() - a, windowRows());
+            ByteBuffer bytes = aux.readAt(r.position() + a * codeBytes, n * codeBytes);
+            writeCodes(bytes.array(), (int) n);
+          }
+        }
+      }
+      return;
+    }
+    for (long a = from; a < to; a += windowRows()) {
+      long b = Math.min(to, a + windowRows());
+      byte[] values = codes(s, a, b);
+      if (fullZip) {
+        addSlice(new PageSlice.OfBytes(ByteBuffer.wrap(values)), b - a);
+      } else {
+        writeCodes(values, (int) (b - a));
+      }
+    }
+  }
+
+  private void requantize(VectorSegment s, long from, long to) throws IOException {
+    for (long a = from; a < to; a += windowRows()) {
+      long b = Math.min(to, a + windowRows());
+      byte[] codes = SqCodes.requantize(codes(s, a, b), (Quantizer.Sq) s.quantizer(), (Quantizer.Sq) output);
+      writeCodes(codes, (int) (b - a));
+    }
+  }
+
+  private void writePqPartition(int p, Quantizer.Pq pq) throws IOException {
+    long n = plan.length(p);
+    if (n * codeBytes > options.memoryBudgetBytes()) {
+      throw new MergeException(null, "partition " + p + " holds " + n * codeBytes
+          + " bytes of PQ codes, more than the memory budget of " + options.memoryBudgetBytes()
+          + " bytes needed to transpose it; raise the budget");
+    }
+    byte[] rowMajor = new byte[(int) (n * codeBytes)];
+    int at = 0;
+    for (VectorSegment s : plan.segments()) {
+      long from = s.offset(p);
+      long len = s.length(p);
+      copyRowIds(s, from, from + len);
+      if (len == 0) {
+        continue;
+      }
+      byte[] codes = codes(s, from, from + len);
+      if (((Quantizer.Pq) s.quantizer()).transposed()) {
+        codes = PqCodes.untranspose(codes, (int) len, codeBytes);
+      }
+      System.arraycopy(codes, 0, rowMajor, at, codes.length);
+      at += codes.length;
+    }
+    if (n > 0) {
+      writeCodes(PqCodes.transpose(rowMajor, (int) n, codeBytes), (int) n);
+    }
+  }
+
+  /** The stored bytes of rows {@code [a, b)} of the segment's vector column. */
+  private byte[] codes(VectorSegment s, long a, long b) throws IOException {
+    ColumnData d = s.aux().readData(s.vectorField(), a, b);
+    if (d.kind() != ColumnData.Kind.FIXED_SIZE_LIST || d.nullCount() > 0 || d.child().kind() != ColumnData.Kind.FIXED) {
+      throw s.fail("auxiliary.idx column '" + s.quantizer().column() + "' has null or non fixed-width rows");
+    }
+    byte[] v = d.child().values();
+    long bytes = (b - a) * codeBytes;
+    if (bytes != (long) d.child().length() * d.child().byteWidth()) {
+      throw s.fail("auxiliary.idx column '" + s.quantizer().column() + "' rows are not " + codeBytes + " bytes");
+    }
+    return v.length == bytes ? v : java.util.Arrays.copyOf(v, (int) bytes);
+  }
+
+  private void writeCodes(byte[] bytes, int rows) throws IOException {
+    int elem = codeBytes / output.dimensionItems();
+    ColumnData items = ColumnData.fixed(rows * output.dimensionItems(), elem, bytes, null);
+    writer.write(1, ColumnData.fixedSizeList(rows, output.dimensionItems(), items, null));
+  }
+
+  private void addSlice(PageSlice slice, long rows) throws IOException {
+    pendingSlices.add(slice);
+    pendingRows += rows;
+    pendingBytes += slice.length();
+    if (pendingBytes >= options.pageBytes()) {
+      flushSlices();
+    }
+  }
+
+  private void flushSlices() throws IOException {
+    if (pendingRows == 0) {
+      return;
+    }
+    Quantizer.Flat flat = (Quantizer.Flat) rawFlat();
+    PageLayout layout = PageLayout.newBuilder().setFullZipLayout(FullZipLayout.newBuilder()
+        .setBitsPerValue(codeBytes * 8)
+        .setNumItems((int) pendingRows)
+        .setNumVisibleItems((int) pendingRows)
+        .setValueCompression(CompressiveEncoding.newBuilder().setFixedSizeList(FixedSizeList.newBuilder()
+            .setItemsPerValue(flat.dimension())
+            .setValues(CompressiveEncoding.newBuilder().setFlat(Flat.newBuilder().setBitsPerValue(flat.elementBytes() * 8L)))))
+        .addLayers(RepDefLayer.REPDEF_ALL_VALID_ITEM)).build();
+    writer.writeSlicedPage(1, pendingRows, List.copyOf(pendingSlices), LanceTypeUrls.pack(layout));
+    pendingSlices.clear();
+    pendingRows = 0;
+    pendingBytes = 0;
+  }
+
+  /** The output column as raw fixed-size lists: FLAT as is, SQ as dim bytes. */
+  private Quantizer rawFlat() {
+    return output instanceof Quantizer.Flat f ? f : new Quantizer.Flat(output.dimension(), 1);
+  }
+
+  @Override
+  public void close() throws IOException {
+    flushSlices();
+    writer.close();
+  }
+}

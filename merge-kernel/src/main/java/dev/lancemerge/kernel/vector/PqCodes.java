@@ -1,0 +1,34 @@
+package dev.lancemerge.kernel.vector;
+
+/**
+ * PQ code layout within one partition. Lance stores a partition's codes either row-major (one code
+ * of {@code width} bytes per row) or transposed (column-major over the partition's bytes: byte
+ * {@code b} of row {@code i} at {@code b * n + i}).
+ */
+final class PqCodes {
+  private PqCodes() {}
+
+  /** Row-major codes of {@code n} rows to the transposed layout. */
+  static byte[] transpose(byte[] rowMajor, int n, int width) {
+    byte[] out = new byte[rowMajor.length];
+    for (int i = 0; i < n; i++) {
+      int src = i * width;
+      for (int b = 0; b < width; b++) {
+        out[b * n + i] = rowMajor[src + b];
+      }
+    }
+    return out;
+  }
+
+  /** Transposed codes of {@code n} rows back to row-major. */
+  static byte[] untranspose(byte[] transposed, int n, int width) {
+    byte[] out = new byte[transposed.length];
+    for (int b = 0; b < width; b++) {
+      int src = b * n;
+      for (int i = 0; i < n; i++) {
+        out[i * width + b] = transposed[src + i];
+      }
+    }
+    return out;
+  }
+}

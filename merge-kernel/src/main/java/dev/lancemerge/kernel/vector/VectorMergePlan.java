@@ -1,0 +1,198 @@
+package dev.lancemerge.kernel.vector;
+
+import dev.lancemerge.format.proto.index.Tensor;
+import dev.lancemerge.kernel.MergeException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The ordered inputs of one merged segment, checked once before any byte is written: same index
+ * type (IVF_FLAT, IVF_PQ or IVF_SQ; HNSW and RQ refused), distance, partition count, dimension,
+ * quantizer structure, PQ codebook and IVF centroids (within 1e-5), SQ bit width, no segment given
+ * twice, no fragment covered twice. Also fixes what the output's quantizer is.
+ */
+public final class VectorMergePlan {
+  /** Largest element-wise difference tolerated between codebooks or centroids of segments. */
+  public static final double TOLERANCE = 1e-5;
+
+  private final List<VectorSegment> segments;
+  private final long[] lengths;
+  private final Quantizer output;
+  private final Tensor centroids;
+  private final SortedSet<Integer> fragments;
+  private final long rows;
+
+  private VectorMergePlan(List<VectorSegment> segments, long[] lengths, Quantizer output, Tensor centroids,
+      SortedSet<Integer> fragments, long rows) {
+    this.segments = List.copyOf(segments);
+    this.lengths = lengths;
+    this.output = output;
+    this.centroids = centroids;
+    this.fragments = fragments;
+    this.rows = rows;
+  }
+
+  /** Checks {@code segments} (in merge order) and plans their merge. */
+  public static VectorMergePlan of(List<VectorSegment> segments) throws IOException {
+    if (segments.isEmpty()) {
+      throw new MergeException(null, "no segments to merge");
+    }
+    VectorSegment first = segments.get(0);
+    Map<Path, String> seenDirs = new HashMap<>();
+    Map<String, String> seenNames = new HashMap<>();
+    for (VectorSegment s : segments) {
+      Path real = s.dir().toRealPath();
+      if (seenDirs.put(real, s.name()) != null || seenNames.put(s.name(), s.name()) != null) {
+        throw s.fail("is given twice");
+      }
+      if (!s.type().isMergeable()) {
+        throw s.fail(s.type() + " segments cannot be merged yet; commit them unmerged");
+      }
+    }
+    for (VectorSegment s : segments) {
+      checkSame(first, s);
+    }
+    Tensor centroids = null;
+    for (VectorSegment s : segments) {
+      if (s.centroids() == null) {
+        continue;
+      }
+      if (centroids == null) {
+        centroids = s.centroids();
+      } else {
+        String diff = Tensors.difference(centroids, s.centroids(), TOLERANCE);
+        if (diff != null) {
+          throw s.fail("IVF centroids differ from the first segment's: " + diff
+              + " (segments must share one IVF model)");
+        }
+      }
+    }
+    if (centroids == null) {
+      throw new MergeException(first.name(), "no segment has IVF centroids (index.idx is missing or has none)");
+    }
+    if (centroids.getShapeCount() != 2 || centroids.getShape(0) != first.partitions()) {
+      throw first.fail("centroids of shape " + centroids.getShapeList() + " do not match " + first.partitions() + " partitions");
+    }
+    SortedSet<Integer> fragments = new TreeSet<>();
+    Map<Integer, String> owner = new HashMap<>();
+    long[] lengths = new long[first.partitions()];
+    long rows = 0;
+    for (VectorSegment s : segments) {
+      for (int f : s.fragments()) {
+        String other = owner.putIfAbsent(f, s.name());
+        if (other != null) {
+          throw s.fail("covers fragment " + f + ", which segment " + other + " also covers");
+        }
+        fragments.add(f);
+      }
+      for (int p = 0; p < lengths.length; p++) {
+        lengths[p] += s.length(p);
+      }
+      rows += s.rows();
+    }
+    for (long len : lengths) {
+      if (len > 0xFFFF_FFFFL) {
+        throw new MergeException(null, "a merged partition would hold " + len + " rows, more than an IVF length can say");
+      }
+    }
+    return new VectorMergePlan(segments, lengths, outputQuantizer(segments), centroids, fragments, rows);
+  }
+
+  private static void checkSame(VectorSegment first, VectorSegment s) throws MergeException {
+    String against = " (the first segment, " + first.name() + ", has ";
+    if (s.type() != first.type()) {
+      throw s.fail("index type is " + s.type() + against + first.type() + ")");
+    }
+    if (s.distance() != first.distance()) {
+      throw s.fail("distance_type is " + s.distance().text() + against + first.distance().text() + ")");
+    }
+    if (s.partitions() != first.partitions()) {
+      throw s.fail("has " + s.partitions() + " IVF partitions" + against + first.partitions() + ")");
+    }
+    Quantizer a = first.quantizer();
+    Quantizer b = s.quantizer();
+    if (a.dimension() != b.dimension()) {
+      throw s.fail("dimension is " + b.dimension() + against + a.dimension() + ")");
+    }
+    if (a instanceof Quantizer.Flat fa && b instanceof Quantizer.Flat fb && fa.elementBytes() != fb.elementBytes()) {
+      throw s.fail("flat vectors have " + fb.elementBytes() + "-byte elements" + against + fa.elementBytes() + ")");
+    }
+    if (a instanceof Quantizer.Pq pa && b instanceof Quantizer.Pq pb) {
+      if (pa.numSubVectors() != pb.numSubVectors()) {
+        throw s.fail("PQ num_sub_vectors is " + pb.numSubVectors() + against + pa.numSubVectors() + ")");
+      }
+      if (pa.nbits() != pb.nbits()) {
+        throw s.fail("PQ nbits is " + pb.nbits() + against + pa.nbits() + ")");
+      }
+      String diff = Tensors.difference(pa.codebook(), pb.codebook(), TOLERANCE);
+      if (diff != null) {
+        throw s.fail("PQ codebook differs from the first segment's: " + diff);
+      }
+    }
+    if (a instanceof Quantizer.Sq sa && b instanceof Quantizer.Sq sb) {
+      if (sb.numBits() != 8) {
+        throw s.fail("SQ num_bits is " + sb.numBits() + "; only 8-bit SQ is supported");
+      }
+      if (sa.numBits() != sb.numBits()) {
+        throw s.fail("SQ num_bits is " + sb.numBits() + against + sa.numBits() + ")");
+      }
+    }
+  }
+
+  /** FLAT: as is. PQ: the first segment's, stored transposed. SQ: bounds covering every segment's. */
+  private static Quantizer outputQuantizer(List<VectorSegment> segments) {
+    Quantizer q = segments.get(0).quantizer();
+    if (q instanceof Quantizer.Pq pq) {
+      return new Quantizer.Pq(pq.dimension(), pq.numSubVectors(), pq.nbits(), true, pq.codebook());
+    }
+    if (q instanceof Quantizer.Sq sq) {
+      double start = sq.start();
+      double end = sq.end();
+      for (VectorSegment s : segments) {
+        Quantizer.Sq o = (Quantizer.Sq) s.quantizer();
+        start = Math.min(start, o.start());
+        end = Math.max(end, o.end());
+      }
+      return new Quantizer.Sq(sq.dimension(), sq.numBits(), start, end);
+    }
+    return q;
+  }
+
+  public List<VectorSegment> segments() {
+    return segments;
+  }
+
+  public VectorSegment first() {
+    return segments.get(0);
+  }
+
+  /** Rows of partition {@code p} in the merged segment. */
+  public long length(int p) {
+    return lengths[p];
+  }
+
+  public int partitions() {
+    return lengths.length;
+  }
+
+  public Quantizer output() {
+    return output;
+  }
+
+  public Tensor centroids() {
+    return centroids;
+  }
+
+  public SortedSet<Integer> fragments() {
+    return fragments;
+  }
+
+  public long rows() {
+    return rows;
+  }
+}
