@@ -12,8 +12,8 @@ public record MergeOptions(long memoryBudgetBytes, long pageBytes) {
   public static final long DEFAULT_PAGE_BYTES = 8L << 20;
 
   public MergeOptions {
-    if (memoryBudgetBytes < (1 << 20) || pageBytes < 4096) {
-      throw new IllegalArgumentException("memory budget must be at least 1 MiB and pages at least 4 KiB");
+    if (memoryBudgetBytes < (64 << 10) || pageBytes < 4096) {
+      throw new IllegalArgumentException("memory budget must be at least 64 KiB and pages at least 4 KiB");
     }
   }
 

@@ -170,17 +170,26 @@ final class MergedAuxWriter implements Closeable {
 
   private void writePqPartition(int p, Quantizer.Pq pq) throws IOException {
     long n = plan.length(p);
-    if (n * codeBytes > options.memoryBudgetBytes()) {
-      throw new MergeException(null, "partition " + p + " holds " + n * codeBytes
-          + " bytes of PQ codes, more than the memory budget of " + options.memoryBudgetBytes()
-          + " bytes needed to transpose it; raise the budget");
+    for (VectorSegment s : plan.segments()) {
+      copyRowIds(s, s.offset(p), s.offset(p) + s.length(p));
     }
+    if (n == 0) {
+      return;
+    }
+    if (n * codeBytes <= options.memoryBudgetBytes()) {
+      writeCodes(PqCodes.transpose(partitionCodes(p, n), (int) n, codeBytes), (int) n);
+    } else {
+      streamTransposed(p);
+    }
+  }
+
+  /** The partition's codes, row-major, all segments in order (each segment's own transposition undone). */
+  private byte[] partitionCodes(int p, long n) throws IOException {
     byte[] rowMajor = new byte[(int) (n * codeBytes)];
     int at = 0;
     for (VectorSegment s : plan.segments()) {
       long from = s.offset(p);
       long len = s.length(p);
-      copyRowIds(s, from, from + len);
       if (len == 0) {
         continue;
       }
@@ -191,9 +200,64 @@ final class MergedAuxWriter implements Closeable {
       System.arraycopy(codes, 0, rowMajor, at, codes.length);
       at += codes.length;
     }
-    if (n > 0) {
-      writeCodes(PqCodes.transpose(rowMajor, (int) n, codeBytes), (int) n);
+    return rowMajor;
+  }
+
+  /**
+   * A partition too large to transpose in memory: the transposed layout is byte 0 of every row,
+   * then byte 1, ...; produce it in that order with one pass over the partition per code byte,
+   * reading a window of rows at a time, and cut the stream back into rows as it goes.
+   */
+  private void streamTransposed(int p) throws IOException {
+    int window = (int) Math.max(1, Math.min(windowRows(), Integer.MAX_VALUE / codeBytes));
+    byte[] rows = new byte[window * codeBytes];
+    int filled = 0;
+    for (int b = 0; b < codeBytes; b++) {
+      for (VectorSegment s : plan.segments()) {
+        long len = s.length(p);
+        boolean transposed = ((Quantizer.Pq) s.quantizer()).transposed();
+        for (long i0 = 0; i0 < len; i0 += window) {
+          long i1 = Math.min(len, i0 + window);
+          byte[] column = transposed ? transposedSlice(s, p, b, i0, i1) : byteColumn(s, p, b, i0, i1);
+          int at = 0;
+          while (at < column.length) {
+            int n = Math.min(column.length - at, rows.length - filled);
+            System.arraycopy(column, at, rows, filled, n);
+            at += n;
+            filled += n;
+            if (filled == rows.length) {
+              writeCodes(rows.clone(), window);
+              filled = 0;
+            }
+          }
+        }
+      }
     }
+    if (filled > 0) {
+      writeCodes(java.util.Arrays.copyOf(rows, filled), filled / codeBytes);
+    }
+  }
+
+  /** Byte {@code b} of rows {@code [i0, i1)} of a row-major partition. */
+  private byte[] byteColumn(VectorSegment s, int p, int b, long i0, long i1) throws IOException {
+    byte[] codes = codes(s, s.offset(p) + i0, s.offset(p) + i1);
+    byte[] out = new byte[(int) (i1 - i0)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = codes[i * codeBytes + b];
+    }
+    return out;
+  }
+
+  /** Byte {@code b} of rows {@code [i0, i1)} of a transposed partition: one contiguous run of its bytes. */
+  private byte[] transposedSlice(VectorSegment s, int p, int b, long i0, long i1) throws IOException {
+    long len = s.length(p);
+    long first = b * len + i0;
+    long last = b * len + i1;
+    long rowFrom = first / codeBytes;
+    long rowTo = (last + codeBytes - 1) / codeBytes;
+    byte[] codes = codes(s, s.offset(p) + rowFrom, s.offset(p) + rowTo);
+    int skip = (int) (first - rowFrom * codeBytes);
+    return java.util.Arrays.copyOfRange(codes, skip, skip + (int) (i1 - i0));
   }
 
   /** The stored bytes of rows {@code [a, b)} of the segment's vector column. */
