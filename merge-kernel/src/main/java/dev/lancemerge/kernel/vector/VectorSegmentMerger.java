@@ -1,16 +1,12 @@
 package dev.lancemerge.kernel.vector;
 
 import dev.lancemerge.kernel.MergeException;
+import dev.lancemerge.kernel.OutputDirectory;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Merges vector index segments (IVF_FLAT, IVF_PQ, IVF_SQ) into one new segment directory that
@@ -32,7 +28,6 @@ public final class VectorSegmentMerger {
       throw new MergeException(null, "output " + outputDir + " already exists");
     }
     List<VectorSegment> segments = new ArrayList<>();
-    Path tmp = null;
     try {
       for (Path in : inputs) {
         if (PartialShards.isPartialLayout(in)) {
@@ -42,43 +37,23 @@ public final class VectorSegmentMerger {
         }
       }
       VectorMergePlan plan = VectorMergePlan.of(segments);
-      Path parent = outputDir.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      tmp = parent.resolve("." + outputDir.getFileName() + ".tmp-" + UUID.randomUUID());
-      Files.createDirectory(tmp);
-      try (MergedAuxWriter aux = new MergedAuxWriter(tmp.resolve("auxiliary.idx"), plan, options)) {
-        for (int p = 0; p < plan.partitions(); p++) {
-          aux.writePartition(p);
+      try (OutputDirectory out = OutputDirectory.create(outputDir)) {
+        try (MergedAuxWriter aux = new MergedAuxWriter(out.file("auxiliary.idx"), plan, options)) {
+          for (int p = 0; p < plan.partitions(); p++) {
+            aux.writePartition(p);
+          }
         }
+        RootIndexWriter.write(out.file("index.idx"), plan);
+        long bytes = out.bytes();
+        out.publish();
+        VectorSegment first = plan.first();
+        return new MergeResult(outputDir, first.type(), first.distance(), plan.partitions(), plan.rows(), bytes,
+            (System.nanoTime() - start) / 1e9, plan.fragments());
       }
-      RootIndexWriter.write(tmp.resolve("index.idx"), plan);
-      long bytes = Files.size(tmp.resolve("auxiliary.idx")) + Files.size(tmp.resolve("index.idx"));
-      try {
-        Files.move(tmp, outputDir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
-        throw new MergeException(null, "output " + outputDir + " appeared while merging");
-      }
-      tmp = null;
-      VectorSegment first = plan.first();
-      return new MergeResult(outputDir, first.type(), first.distance(), plan.partitions(), plan.rows(), bytes,
-          (System.nanoTime() - start) / 1e9, plan.fragments());
     } finally {
       for (VectorSegment s : segments) {
         s.close();
       }
-      if (tmp != null) {
-        deleteTree(tmp);
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // best effort: a leftover temporary directory has a name no reader looks for
     }
   }
 }
