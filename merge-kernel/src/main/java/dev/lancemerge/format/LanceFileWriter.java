@@ -252,6 +252,22 @@ public final class LanceFileWriter implements Closeable {
     }
   }
 
+  /**
+   * Closes the file without finishing it (no schema, no footer): for a write that failed part way.
+   * The caller deletes or discards the file; no reader accepts it.
+   */
+  public void abort() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // the file is being thrown away
+    }
+  }
+
   /** Writes remaining pages, the schema, column metadata, tables and footer, and closes the file. */
   @Override
   public void close() throws IOException {

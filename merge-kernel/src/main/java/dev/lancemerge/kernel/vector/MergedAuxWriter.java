@@ -3,6 +3,7 @@ package dev.lancemerge.kernel.vector;
 import dev.lancemerge.format.FileVersion;
 import dev.lancemerge.format.LanceFileReader;
 import dev.lancemerge.format.LanceFileWriter;
+import dev.lancemerge.format.LanceFormatException;
 import dev.lancemerge.format.LanceTypeUrls;
 import dev.lancemerge.format.PageSlice;
 import dev.lancemerge.format.RowBytes;
@@ -127,14 +128,24 @@ final class MergedAuxWriter implements Closeable {
   private void copyRowIds(VectorSegment s, long from, long to) throws IOException {
     for (long a = from; a < to; a += windowRows()) {
       long b = Math.min(to, a + windowRows());
-      ColumnData ids = s.aux().readData(s.rowIdField(), a, b);
+      ColumnData ids;
+      try {
+        ids = s.aux().readData(s.rowIdField(), a, b);
+      } catch (LanceFormatException e) {
+        throw s.fail("auxiliary.idx: " + e.problem());
+      }
       writer.write(0, ColumnData.fixed(ids.length(), 8, ids.values(), null));
     }
   }
 
   private void copyRaw(VectorSegment s, long from, long to) throws IOException {
     LanceFileReader aux = s.aux();
-    Optional<List<RowBytes>> located = RowBytesLocator.locate(aux, s.vectorField(), from, to);
+    Optional<List<RowBytes>> located;
+    try {
+      located = RowBytesLocator.locate(aux, s.vectorField(), from, to);
+    } catch (LanceFormatException e) {
+      throw s.fail("auxiliary.idx: " + e.problem());
+    }
     if (located.isPresent()) {
       for (RowBytes r : located.get()) {
         if (fullZip) {
@@ -262,7 +273,12 @@ final class MergedAuxWriter implements Closeable {
 
   /** The stored bytes of rows {@code [a, b)} of the segment's vector column. */
   private byte[] codes(VectorSegment s, long a, long b) throws IOException {
-    ColumnData d = s.aux().readData(s.vectorField(), a, b);
+    ColumnData d;
+    try {
+      d = s.aux().readData(s.vectorField(), a, b);
+    } catch (LanceFormatException e) {
+      throw s.fail("auxiliary.idx: " + e.problem());
+    }
     if (d.kind() != ColumnData.Kind.FIXED_SIZE_LIST || d.nullCount() > 0 || d.child().kind() != ColumnData.Kind.FIXED) {
       throw s.fail("auxiliary.idx column '" + s.quantizer().column() + "' has null or non fixed-width rows");
     }
@@ -313,9 +329,15 @@ final class MergedAuxWriter implements Closeable {
     return output instanceof Quantizer.Flat f ? f : new Quantizer.Flat(output.dimension(), 1);
   }
 
+  /** Finishes the file: last pages, metadata, footer. */
   @Override
   public void close() throws IOException {
     flushSlices();
     writer.close();
+  }
+
+  /** Gives up on a half-written file: closes it without a footer (its directory is discarded). */
+  void abort() {
+    writer.abort();
   }
 }

@@ -39,6 +39,14 @@ final class Tensors {
     }
   }
 
+  /** Where element {@code i} is, as row and column of a 2-D tensor. */
+  private static String position(Tensor t, int i) {
+    if (t.getShapeCount() == 2 && t.getShape(1) > 0) {
+      return "row " + i / t.getShape(1) + ", column " + i % t.getShape(1);
+    }
+    return "element " + i;
+  }
+
   /** Number of elements the data holds. */
   static long count(Tensor t) {
     return t.getData().size() / elementBytes(t.getDataType());
@@ -67,7 +75,7 @@ final class Tensors {
     for (int i = 0; i < n; i++) {
       double d = Math.abs(get(a, x, i) - get(b, y, i));
       if (!(d <= tolerance)) {
-        return "element " + i + " is " + get(b, y, i) + ", not " + get(a, x, i) + " (beyond " + tolerance + ")";
+        return position(a, i) + " is " + get(b, y, i) + ", not " + get(a, x, i) + " (beyond " + tolerance + ")";
       }
     }
     return null;

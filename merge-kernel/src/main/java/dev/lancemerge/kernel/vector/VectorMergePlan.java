@@ -58,17 +58,19 @@ public final class VectorMergePlan {
       checkSame(first, s);
     }
     Tensor centroids = null;
+    String centroidsOwner = null;
     for (VectorSegment s : segments) {
       if (s.centroids() == null) {
         continue;
       }
       if (centroids == null) {
         centroids = s.centroids();
+        centroidsOwner = "segment " + s.name();
       } else {
         String diff = Tensors.difference(centroids, s.centroids(), TOLERANCE);
         if (diff != null) {
-          throw s.fail("IVF centroids differ from the first segment's: " + diff
-              + " (segments must share one IVF model)");
+          throw s.fail("IVF centroids differ from those of " + centroidsOwner + ": centroid " + diff
+              + "; segments must share one IVF model");
         }
       }
     }
@@ -131,7 +133,8 @@ public final class VectorMergePlan {
       }
       String diff = Tensors.difference(pa.codebook(), pb.codebook(), TOLERANCE);
       if (diff != null) {
-        throw s.fail("PQ codebook differs from the first segment's: " + diff);
+        throw s.fail("PQ codebook differs from that of the first segment, " + first.name() + ": " + diff
+            + "; segments must share one codebook");
       }
     }
     if (a instanceof Quantizer.Sq sa && b instanceof Quantizer.Sq sb) {

@@ -87,7 +87,8 @@ public final class VectorSegment implements Closeable {
         : ivf.hasCentroidsTensor() ? ivf.getCentroidsTensor() : null;
     this.rowIdField = field("_rowid");
     this.quantizer = quantizer(meta);
-    this.vectorField = field(quantizer.column());
+    // RQ storage is not read: the plan refuses it before any row is touched.
+    this.vectorField = type == IndexType.IVF_RQ ? -1 : field(quantizer.column());
   }
 
   /** Opens a segment directory; fails with a {@link MergeException} naming the segment and what is wrong. */

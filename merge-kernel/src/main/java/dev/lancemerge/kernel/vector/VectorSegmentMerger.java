@@ -38,11 +38,16 @@ public final class VectorSegmentMerger {
       }
       VectorMergePlan plan = VectorMergePlan.of(segments);
       try (OutputDirectory out = OutputDirectory.create(outputDir)) {
-        try (MergedAuxWriter aux = new MergedAuxWriter(out.file("auxiliary.idx"), plan, options)) {
+        MergedAuxWriter aux = new MergedAuxWriter(out.file("auxiliary.idx"), plan, options);
+        try {
           for (int p = 0; p < plan.partitions(); p++) {
             aux.writePartition(p);
           }
+        } catch (IOException | RuntimeException e) {
+          aux.abort();
+          throw e;
         }
+        aux.close();
         RootIndexWriter.write(out.file("index.idx"), plan);
         long bytes = out.bytes();
         out.publish();

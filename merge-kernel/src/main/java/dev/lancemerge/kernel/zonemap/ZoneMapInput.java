@@ -104,7 +104,7 @@ public final class ZoneMapInput implements Closeable {
 
   private static List<Path> partFiles(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(f -> String.valueOf(f.getFileName()).endsWith("_zonemap.lance")).toList();
+      return s.filter(f -> String.valueOf(f.getFileName()).startsWith("part_") || String.valueOf(f.getFileName()).endsWith("_zonemap.lance")).toList();
     }
   }
 
