@@ -6,9 +6,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -204,6 +208,25 @@ public final class RealLanceIndexes {
     return openDataset(dir, allocator);
   }
 
+  /**
+   * Creates a dataset at {@code dir} from caller-made batches (any schema, all batches the same), one fragment per
+   * batch (one append each), with Lance's default data storage version; the caller keeps ownership of the batches.
+   */
+  public static Dataset createDatasetFromBatches(Path dir, BufferAllocator allocator, List<VectorSchemaRoot> fragments)
+      throws IOException {
+    if (fragments.isEmpty()) {
+      throw new IllegalArgumentException("need at least one fragment");
+    }
+    for (int i = 0; i < fragments.size(); i++) {
+      WriteParams.WriteMode mode = i == 0 ? WriteParams.WriteMode.CREATE : WriteParams.WriteMode.APPEND;
+      try (ArrowReader reader = readerOf(fragments.get(i), allocator)) {
+        Dataset.write().allocator(allocator).reader(reader).uri(dir.toAbsolutePath().toString()).mode(mode)
+            .maxRowsPerFile(Math.max(1, fragments.get(i).getRowCount())).execute().close();
+      }
+    }
+    return openDataset(dir, allocator);
+  }
+
   /** Opens the latest version of the dataset at {@code dir} (the caller closes it). */
   public static Dataset openDataset(Path dir, BufferAllocator allocator) {
     return Dataset.open().allocator(allocator).uri(dir.toAbsolutePath().toString()).build();
@@ -316,6 +339,92 @@ public final class RealLanceIndexes {
     List<Index> committed = ds.commitExistingIndexSegments(indexName, column, idx);
     ds.checkoutLatest();
     return committed;
+  }
+
+  /**
+   * Lance's own merge ({@code mergeExistingIndexSegments}) of uncommitted segments of {@code ds}, in the order
+   * given, into a new segment {@code <datasetDir>/_indices/<new uuid>/} (nothing committed, inputs left on disk).
+   */
+  public static Segment mergeWithLance(Dataset ds, Path datasetDir, List<Segment> segments) {
+    List<Index> idx = new ArrayList<>();
+    for (Segment s : segments) {
+      idx.add(s.index());
+    }
+    Index merged = ds.mergeExistingIndexSegments(idx);
+    Path dir = segmentDir(datasetDir, merged);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("merged segment directory not found: " + dir);
+    }
+    return new Segment(merged, dir);
+  }
+
+  /**
+   * Commits a segment whose files someone else wrote to {@code <dataset>/_indices/<uuid>/} (e.g. our merger's
+   * output) as index {@code indexName} on {@code column}, covering {@code fragments}; {@code fields},
+   * {@code indexDetails} and {@code indexVersion} are copied from {@code template}, a segment of the same index
+   * kind (see docs/lance-java.md, "Committing a segment written by someone else").
+   */
+  public static List<Index> commitForeignSegment(
+      Dataset ds, String indexName, String column, UUID uuid, Index template, List<Integer> fragments) {
+    Index.Builder b = Index.builder().uuid(uuid).name(indexName).fields(template.fields())
+        .datasetVersion(ds.version()).fragments(fragments).indexVersion(template.indexVersion());
+    template.indexDetails().ifPresent(b::indexDetails);
+    List<Index> committed = ds.commitExistingIndexSegments(indexName, column, List.of(b.build()));
+    ds.checkoutLatest();
+    return committed;
+  }
+
+  /**
+   * Copies the dataset at {@code src} to {@code dst} (which must not exist) without its {@code _indices}
+   * directory, then copies each of {@code segmentDirs} to {@code dst/_indices/<its name>/}. Manifests hold
+   * relative paths, so the copy is a dataset of its own: commits to it leave {@code src} untouched.
+   */
+  public static void copyDataset(Path src, Path dst, Collection<Path> segmentDirs) throws IOException {
+    Path indices = src.resolve("_indices");
+    try (Stream<Path> top = Files.list(src)) {
+      Files.createDirectories(dst);
+      for (Path p : (Iterable<Path>) top::iterator) {
+        if (!p.equals(indices)) {
+          copyTree(p, dst.resolve(p.getFileName().toString()));
+        }
+      }
+    }
+    for (Path seg : segmentDirs) {
+      copyTree(seg, dst.resolve("_indices").resolve(seg.getFileName().toString()));
+    }
+  }
+
+  /** Copies a file or a directory tree to {@code dst} (which must not exist). */
+  public static void copyTree(Path src, Path dst) throws IOException {
+    try (Stream<Path> all = Files.walk(src)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Path target = dst.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  /**
+   * Builds and commits ONE ZoneMap index of {@code column} over all fragments (a normal, non-distributed build)
+   * with the given rows per zone; returns it with its directory {@code <datasetDir>/_indices/<uuid>/}.
+   */
+  public static Segment buildFullZoneMap(
+      Dataset ds, Path datasetDir, String column, String indexName, long rowsPerZone) {
+    IndexParams params = IndexParams.builder()
+        .setScalarIndexParams(ZoneMapIndexParams.builder().rowsPerZone(rowsPerZone).build()).build();
+    Index idx = ds.createIndex(IndexOptions.builder(List.of(column), IndexType.ZONEMAP, params)
+        .withIndexName(indexName).build());
+    ds.checkoutLatest();
+    Path dir = segmentDir(datasetDir, idx);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException("index directory not found: " + dir);
+    }
+    return new Segment(idx, dir);
   }
 
   // ---------------------------------------------------------------- queries

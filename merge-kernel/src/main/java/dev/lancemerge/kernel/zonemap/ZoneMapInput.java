@@ -45,6 +45,10 @@ public final class ZoneMapInput implements Closeable {
       if (Files.isDirectory(p)) {
         Path seg = p.resolve(SEGMENT_FILE);
         if (Files.isRegularFile(seg)) {
+          if (!partFiles(p).isEmpty()) {
+            throw new MergeException(String.valueOf(p.getFileName()),
+                "holds both " + SEGMENT_FILE + " and part files; name the files to merge explicitly");
+          }
           files.add(seg);
         } else {
           List<Path> parts = partFiles(p);

@@ -3,6 +3,7 @@ package dev.lancemerge.kernel.zonemap;
 import dev.lancemerge.format.FileVersion;
 import dev.lancemerge.format.LanceFileReader;
 import dev.lancemerge.format.LanceFileWriter;
+import dev.lancemerge.format.LanceFormatException;
 import dev.lancemerge.format.data.ColumnData;
 import dev.lancemerge.format.data.ColumnDataOps;
 import dev.lancemerge.kernel.MergeException;
@@ -46,25 +47,33 @@ public final class ZoneMapMerger {
     }
     List<ZoneMapInput> in = ZoneMapInput.resolve(inputs);
     try (OutputDirectory out = OutputDirectory.create(outputDir)) {
-      Schema schema = checkSchemas(in);
-      List<Zone> zones = zones(in);
-      SortedSet<Integer> fragments = new TreeSet<>();
-      for (Zone z : zones) {
-        fragments.add((int) z.fragment);
-      }
-      try (LanceFileWriter w = LanceFileWriter.create(out.file(ZoneMapInput.SEGMENT_FILE), schema, FileVersion.V2_1)) {
-        writeSorted(in, zones, w);
-      }
-      long bytes = out.bytes();
-      out.publish();
-      return new ZoneMapMergeResult(outputDir, in.size(), zones.size(), fragments,
-          schema.getCustomMetadata().get(ROWS_PER_ZONE), schema.getFields().get(0).getType().toString(), bytes,
-          (System.nanoTime() - start) / 1e9);
+      return write(in, out, outputDir, start);
+    } catch (LanceFormatException e) {
+      // A page that only fails when its data is read: still the input's fault, named as such.
+      throw new MergeException(e.file(), e.problem(), e);
     } finally {
       for (ZoneMapInput i : in) {
         i.close();
       }
     }
+  }
+
+  private static ZoneMapMergeResult write(List<ZoneMapInput> in, OutputDirectory out, Path outputDir, long start)
+      throws IOException {
+    Schema schema = checkSchemas(in);
+    List<Zone> zones = zones(in);
+    SortedSet<Integer> fragments = new TreeSet<>();
+    for (Zone z : zones) {
+      fragments.add((int) z.fragment);
+    }
+    try (LanceFileWriter w = LanceFileWriter.create(out.file(ZoneMapInput.SEGMENT_FILE), schema, FileVersion.V2_1)) {
+      writeSorted(in, zones, w);
+    }
+    long bytes = out.bytes();
+    out.publish();
+    return new ZoneMapMergeResult(outputDir, in.size(), zones.size(), fragments,
+        schema.getCustomMetadata().get(ROWS_PER_ZONE), schema.getFields().get(0).getType().toString(), bytes,
+        (System.nanoTime() - start) / 1e9);
   }
 
   /** The first input's schema, after checking every input has the same columns, types and metadata. */
