@@ -16,6 +16,7 @@ import org.apache.arrow.memory.RootAllocator;
 /**
  * {@code bench read}: writes one Lance 2.1 file with real Lance, then reads it fully with our reader and
  * with lance-core's, alternating, in one JVM, and reports MB/s of each and the ratio.
+ * {@code bench merge}: see {@link MergeBench}.
  */
 final class BenchCommand implements Command {
   static final long DEFAULT_ROWS = 1_000_000;
@@ -29,11 +30,26 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "bench read: full-file read throughput, our reader vs lance-core's";
+    return "bench read: our reader vs lance-core's; bench merge: our merge vs lance-core's and a file copy";
   }
 
   @Override
   public String help() {
+    return readHelp() + "\n" + MergeBench.help();
+  }
+
+  @Override
+  public String help(List<String> args) {
+    if (!args.isEmpty() && args.get(0).equals("read")) {
+      return readHelp();
+    }
+    if (!args.isEmpty() && args.get(0).equals("merge")) {
+      return MergeBench.help();
+    }
+    return help();
+  }
+
+  private static String readHelp() {
     return "Usage: " + Main.JAR + " bench read [--rows N] [--dim D] [--repeat R] [--dir DIR]\n\n"
         + "Writes one Lance 2.1 file with real Lance (lance-core's writer): _rowid uint64 +\n"
         + "vec FixedSizeList<float32>[D]. Reads it once with each reader as a warm-up, checking that\n"
@@ -42,8 +58,6 @@ final class BenchCommand implements Command {
         + "Prints best and median MB/s (file bytes / 10^6 / seconds) of each, the ratio ours/lance-core,\n"
         + "and finally the same as one JSON line. The file is usually in the page cache, so this\n"
         + "measures decoding into Arrow vectors more than the disk.\n\n"
-        + "Arguments:\n"
-        + "  read          the benchmark to run (the only one so far)\n"
         + "Options:\n"
         + "  --rows N      rows in the file (default: " + DEFAULT_ROWS + ")\n"
         + "  --dim D       vector dimension (default: " + DEFAULT_DIM + ")\n"
@@ -57,11 +71,25 @@ final class BenchCommand implements Command {
 
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-    Args a = Args.parse(name(), args, Set.of("--rows", "--dim", "--repeat", "--dir"));
-    a.expectPositional("KIND (read)");
-    if (!a.positional().get(0).equals("read")) {
-      throw a.usage("unknown benchmark '" + a.positional().get(0) + "' (known: read)");
+    if (args.isEmpty()) {
+      throw new UsageException("bench: missing argument KIND (read or merge) (see 'bench --help')");
     }
+    String kind = args.get(0);
+    List<String> rest = args.subList(1, args.size());
+    switch (kind) {
+      case "read":
+        return runRead(rest, out);
+      case "merge":
+        return new MergeBench(out).run(Args.parse(name(), rest, MergeBench.OPTIONS));
+      default:
+        throw new UsageException("bench: " + (kind.startsWith("-") ? "the benchmark comes first: bench read|merge [OPTIONS]"
+            : "unknown benchmark '" + kind + "' (known: read, merge)") + " (see 'bench --help')");
+    }
+  }
+
+  private int runRead(List<String> args, PrintStream out) throws Exception {
+    Args a = Args.parse(name(), args, Set.of("--rows", "--dim", "--repeat", "--dir"));
+    a.expectPositional();
     long rows = a.number("--rows", DEFAULT_ROWS, 1, Integer.MAX_VALUE);
     int dim = (int) a.number("--dim", DEFAULT_DIM, 1, 65_536);
     int repeat = (int) a.number("--repeat", DEFAULT_REPEAT, 1, 1_000);

@@ -16,6 +16,14 @@ public interface Command {
   String help();
 
   /**
+   * Help for a command line that asked for it; {@code args} are the other arguments (e.g. {@code merge} in
+   * {@code bench merge --help}), so a command with several kinds can explain just the one asked about.
+   */
+  default String help(List<String> args) {
+    return help();
+  }
+
+  /**
    * Runs the command with the arguments that follow its name ({@code --help} is handled by {@link Main}).
    *
    * @return the exit code

@@ -18,7 +18,7 @@ public final class Main {
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   private Main() {
-    for (Command c : List.of(new InspectCommand(), new DemoCommand(), new BenchCommand())) {
+    for (Command c : List.of(new InspectCommand(), new MergeCommand(), new DemoCommand(), new BenchCommand())) {
       commands.put(c.name(), c);
     }
   }
@@ -46,12 +46,12 @@ public final class Main {
           out.print(help());
           return ExitCode.OK;
         }
-        out.print(command(rest.get(0)).help());
+        out.print(command(rest.get(0)).help(rest.subList(1, rest.size())));
         return ExitCode.OK;
       }
       Command command = command(first);
       if (rest.stream().anyMatch(Main::isHelp)) {
-        out.print(command.help());
+        out.print(command.help(rest.stream().filter(x -> !isHelp(x)).toList()));
         return ExitCode.OK;
       }
       return command.run(rest, out, err);
@@ -97,8 +97,10 @@ public final class Main {
     for (Command c : commands.values()) {
       b.append(String.format("  %-8s %s%n", c.name(), c.summary()));
     }
-    b.append("\nExit codes: 0 ok, 1 bad input (unreadable file, results differ), 2 usage error, 3 internal error.\n");
-    b.append("\nExample:\n  ").append(JAR).append(" demo\n  ").append(JAR).append(" inspect demo-data/sample.lance\n");
+    b.append("\nExit codes: 0 ok, 1 bad input (unreadable file, segments that cannot be merged, results differ),"
+        + " 2 usage error, 3 internal error.\n");
+    b.append("\nExample:\n  ").append(JAR).append(" demo\n  ").append(JAR).append(" inspect demo-data/sample.lance\n  ")
+        .append(JAR).append(" merge --output OUT_DIR SEGMENT_DIR...\n");
     return b.toString();
   }
 }

@@ -22,7 +22,7 @@ class MainTest {
       assertThat(run.code()).isZero();
       assertThat(run.err()).isEmpty();
       assertThat(run.out()).contains("Usage: java -jar job/target/lance-index-merge.jar COMMAND")
-          .contains("inspect").contains("demo").contains("bench").contains("Example");
+          .contains("inspect").contains("merge").contains("demo").contains("bench").contains("Example");
     }
   }
 
@@ -30,6 +30,7 @@ class MainTest {
   void helpOnEachCommandExplainsUsageArgumentsAndAnExample() {
     String[][] cases = {
       {"inspect", "--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "read", "--help"}, {"help", "inspect"},
+      {"merge", "--help"}, {"bench", "merge", "--help"}, {"help", "merge"},
     };
     for (String[] args : cases) {
       String command = args[0].equals("help") ? args[1] : args[0];
