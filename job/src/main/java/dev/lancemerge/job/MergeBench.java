@@ -34,7 +34,7 @@ import org.lance.index.IndexType;
  */
 final class MergeBench {
   static final Set<String> OPTIONS = Set.of("--rows", "--dim", "--segments", "--partitions", "--type", "--repeat",
-      "--dir", "--reuse", "--memory", "--pq-sub-vectors");
+      "--dir", "--reuse", "--memory", "--pq-sub-vectors", "--durable");
   static final long DEFAULT_ROWS = 1_000_000;
   static final int DEFAULT_DIM = 128;
   static final int DEFAULT_SEGMENTS = 8;
@@ -63,6 +63,7 @@ final class MergeBench {
   private static final String[] WHO = {"lance-core", "ours", "copy"};
 
   private final PrintStream out;
+  private boolean durable;
 
   MergeBench(PrintStream out) {
     this.out = out;
@@ -100,7 +101,10 @@ final class MergeBench {
         + "                      sizes come from DIR/" + SETUP_FILE + "; --type picks among the types built)\n"
         + "  --memory BYTES      our merge's memory budget, e.g. 64m (default: "
         + (MergeOptions.DEFAULT_MEMORY_BUDGET >> 20) + "m)\n"
-        + "  --pq-sub-vectors M  PQ sub-vectors, dividing D (default: D/8, or 1 if 8 does not divide D)\n\n"
+        + "  --pq-sub-vectors M  PQ sub-vectors, dividing D (default: D/8, or 1 if 8 does not divide D)\n"
+        + "  --durable yes|no    sync our output to disk before publishing it, as a commit needs (off by\n"
+        + "                      default: lance-core's merge and the copy do not sync, so the timing compares\n"
+        + "                      the same work)\n\n"
         + "Exit codes: 0 ok, 1 a merge failed or lost rows, or DIR is unusable, 2 usage error.\n\n"
         + "Example: build once and keep the build, then time it again under a 256 MB heap:\n"
         + "  " + Main.JAR + " bench merge --dir /tmp/bench-merge --repeat 1\n"
@@ -126,6 +130,11 @@ final class MergeBench {
     };
     int repeat = (int) a.number("--repeat", DEFAULT_REPEAT, 1, 1_000);
     long memory = a.bytes("--memory", MergeOptions.DEFAULT_MEMORY_BUDGET, 1L << 20, Long.MAX_VALUE);
+    String sync = a.string("--durable", "no");
+    if (!sync.equals("yes") && !sync.equals("no")) {
+      throw a.usage("option --durable must be yes or no, not '" + sync + "'");
+    }
+    durable = sync.equals("yes");
     Path work;
     boolean temporary = false;
     Setup setup = null;
@@ -184,7 +193,7 @@ final class MergeBench {
       ObjectNode json = Json.object();
       json.put("bench", "merge").put("dir", work.toString()).put("rows", setup.rows).put("dim", setup.dim)
           .put("segments", setup.segments).put("partitions", setup.partitions)
-          .put("pqSubVectors", setup.subVectors).put("repeat", repeat).put("memoryBytes", memory)
+          .put("pqSubVectors", setup.subVectors).put("repeat", repeat).put("memoryBytes", memory).put("durable", durable)
           .put("maxHeapBytes", Runtime.getRuntime().maxMemory());
       ArrayNode results = json.putArray("results");
       for (Kind kind : kinds) {
@@ -268,8 +277,8 @@ final class MergeBench {
     out.printf("%s: %d segments, %d rows, %d partitions, %.1f MB of segment files%n",
         kind.type, dirs.size(), setup.rows, setup.partitions, inputBytes / 1e6);
     Files.createDirectories(scratch);
-    Contenders c = new Contenders(datasetDir, scratch, indexes, dirs, new MergeOptions(memory, MergeOptions.DEFAULT_PAGE_BYTES),
-        allocator);
+    Contenders c = new Contenders(datasetDir, scratch, indexes, dirs,
+        new MergeOptions(memory, MergeOptions.DEFAULT_PAGE_BYTES, durable), allocator);
 
     // Warm-up: each once, untimed; both merges must hold every row.
     long[] outBytes = new long[3];

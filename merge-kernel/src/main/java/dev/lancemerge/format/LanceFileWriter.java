@@ -52,6 +52,7 @@ public final class LanceFileWriter implements Closeable {
   private long position;
   private long rows;
   private boolean closed;
+  private boolean syncOnClose = true;
 
   private LanceFileWriter(Path path, Schema arrow, FileVersion version, long pageBytes) throws IOException {
     this.path = path;
@@ -92,6 +93,11 @@ public final class LanceFileWriter implements Closeable {
 
   public FileVersion version() {
     return version;
+  }
+
+  /** Whether {@link #close()} forces the file to disk (default true). */
+  public void setSyncOnClose(boolean sync) {
+    this.syncOnClose = sync;
   }
 
   public LanceSchema schema() {
@@ -311,7 +317,9 @@ public final class LanceFileWriter implements Closeable {
       writeUnaligned(table(globalBuffers));
       Footer footer = new Footer(columnMetaStart, cmoStart, gboStart, globalBuffers.size(), pages.size(), version);
       writeUnaligned(footer.toBytes());
-      out.force(false);
+      if (syncOnClose) {
+        out.force(false);
+      }
     } finally {
       closed = true;
       out.close();

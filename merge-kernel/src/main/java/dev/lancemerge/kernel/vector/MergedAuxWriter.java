@@ -49,6 +49,8 @@ final class MergedAuxWriter implements Closeable {
   private final boolean rawCopy;
   private final boolean fullZip;
   private final List<PageSlice> pendingSlices = new ArrayList<>();
+  private final java.util.Map<VectorSegment, SegmentWindow> rowIdWindows = new java.util.IdentityHashMap<>();
+  private final java.util.Map<VectorSegment, SegmentWindow> codeWindows = new java.util.IdentityHashMap<>();
   private long pendingRows;
   private long pendingBytes;
 
@@ -79,6 +81,7 @@ final class MergedAuxWriter implements Closeable {
         new Field("_rowid", FieldType.nullable(new ArrowType.Int(64, false)), null),
         vectorField(first.aux().schema().arrow().getFields().get(first.vectorField()))), meta);
     this.writer = LanceFileWriter.create(file, schema, FileVersion.V2_1, options.pageBytes());
+    writer.setSyncOnClose(options.durable());
     if (pq) {
       writer.addGlobalBuffer(((Quantizer.Pq) output).codebook().toByteArray());
     }
@@ -112,11 +115,11 @@ final class MergedAuxWriter implements Closeable {
     for (VectorSegment s : plan.segments()) {
       long from = s.offset(p);
       long to = from + s.length(p);
-      copyRowIds(s, from, to);
+      copyRowIds(s, p, from, to);
       if (rawCopy) {
         copyRaw(s, from, to);
       } else {
-        requantize(s, from, to);
+        requantize(s, p, from, to);
       }
     }
   }
@@ -125,17 +128,18 @@ final class MergedAuxWriter implements Closeable {
     return Math.max(1, options.memoryBudgetBytes() / 4 / Math.max(8, codeBytes));
   }
 
-  private void copyRowIds(VectorSegment s, long from, long to) throws IOException {
-    for (long a = from; a < to; a += windowRows()) {
-      long b = Math.min(to, a + windowRows());
-      ColumnData ids;
-      try {
-        ids = s.aux().readData(s.rowIdField(), a, b);
-      } catch (LanceFormatException e) {
-        throw s.fail("auxiliary.idx: " + e.problem());
-      }
-      writer.write(0, ColumnData.fixed(ids.length(), 8, ids.values(), null));
+  /** Rows of one segment's window: an equal share of the memory budget per segment and column. */
+  private long windowShare(int bytesPerRow) {
+    return Math.max(1, options.memoryBudgetBytes() / 4 / plan.segments().size() / Math.max(1, bytesPerRow));
+  }
+
+  private void copyRowIds(VectorSegment s, int p, long from, long to) throws IOException {
+    if (from == to) {
+      return;
     }
+    SegmentWindow w = rowIdWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.rowIdField(), windowShare(8)));
+    ColumnData ids = w.rows(p, from, to);
+    writer.write(0, ColumnData.fixed(ids.length(), 8, ids.values(), null));
   }
 
   private void copyRaw(VectorSegment s, long from, long to) throws IOException {
@@ -171,10 +175,10 @@ final class MergedAuxWriter implements Closeable {
     }
   }
 
-  private void requantize(VectorSegment s, long from, long to) throws IOException {
+  private void requantize(VectorSegment s, int p, long from, long to) throws IOException {
     for (long a = from; a < to; a += windowRows()) {
       long b = Math.min(to, a + windowRows());
-      byte[] codes = SqCodes.requantize(codes(s, a, b), (Quantizer.Sq) s.quantizer(), (Quantizer.Sq) output);
+      byte[] codes = SqCodes.requantize(windowedCodes(s, p, a, b), (Quantizer.Sq) s.quantizer(), (Quantizer.Sq) output);
       writeCodes(codes, (int) (b - a));
     }
   }
@@ -182,7 +186,7 @@ final class MergedAuxWriter implements Closeable {
   private void writePqPartition(int p, Quantizer.Pq pq) throws IOException {
     long n = plan.length(p);
     for (VectorSegment s : plan.segments()) {
-      copyRowIds(s, s.offset(p), s.offset(p) + s.length(p));
+      copyRowIds(s, p, s.offset(p), s.offset(p) + s.length(p));
     }
     if (n == 0) {
       return;
@@ -204,7 +208,7 @@ final class MergedAuxWriter implements Closeable {
       if (len == 0) {
         continue;
       }
-      byte[] codes = codes(s, from, from + len);
+      byte[] codes = windowedCodes(s, p, from, from + len);
       if (((Quantizer.Pq) s.quantizer()).transposed()) {
         codes = PqCodes.untranspose(codes, (int) len, codeBytes);
       }
@@ -271,6 +275,12 @@ final class MergedAuxWriter implements Closeable {
     return java.util.Arrays.copyOfRange(codes, skip, skip + (int) (i1 - i0));
   }
 
+  /** As {@link #codes}, served from a window of partitions decoded together. */
+  private byte[] windowedCodes(VectorSegment s, int p, long a, long b) throws IOException {
+    SegmentWindow w = codeWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.vectorField(), windowShare(codeBytes)));
+    return codeBytes(s, w.rows(p, a, b), a, b);
+  }
+
   /** The stored bytes of rows {@code [a, b)} of the segment's vector column. */
   private byte[] codes(VectorSegment s, long a, long b) throws IOException {
     ColumnData d;
@@ -279,6 +289,10 @@ final class MergedAuxWriter implements Closeable {
     } catch (LanceFormatException e) {
       throw s.fail("auxiliary.idx: " + e.problem());
     }
+    return codeBytes(s, d, a, b);
+  }
+
+  private byte[] codeBytes(VectorSegment s, ColumnData d, long a, long b) throws MergeException {
     if (d.kind() != ColumnData.Kind.FIXED_SIZE_LIST || d.nullCount() > 0 || d.child().kind() != ColumnData.Kind.FIXED) {
       throw s.fail("auxiliary.idx column '" + s.quantizer().column() + "' has null or non fixed-width rows");
     }

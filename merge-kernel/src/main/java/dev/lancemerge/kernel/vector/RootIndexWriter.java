@@ -21,7 +21,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class RootIndexWriter {
   private RootIndexWriter() {}
 
-  static void write(Path file, VectorMergePlan plan) throws IOException {
+  static void write(Path file, VectorMergePlan plan, boolean durable) throws IOException {
     VectorSegment first = plan.first();
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("lance:index", IndexMetadataJson.index(first.type(), first.distance()));
@@ -31,6 +31,7 @@ final class RootIndexWriter {
         List.of(new Field("__flat_marker", FieldType.notNullable(new ArrowType.Int(64, false)), null)), meta);
     IVF ivf = MergedAuxWriter.ivf(plan).toBuilder().setCentroidsTensor(plan.centroids()).build();
     try (LanceFileWriter w = LanceFileWriter.create(file, schema, FileVersion.V2_1)) {
+      w.setSyncOnClose(durable);
       w.addGlobalBuffer(ivf.toByteArray());
     }
   }

@@ -48,7 +48,7 @@ public final class VectorSegmentMerger {
           throw e;
         }
         aux.close();
-        RootIndexWriter.write(out.file("index.idx"), plan);
+        RootIndexWriter.write(out.file("index.idx"), plan, options.durable());
         long bytes = out.bytes();
         out.publish();
         VectorSegment first = plan.first();
