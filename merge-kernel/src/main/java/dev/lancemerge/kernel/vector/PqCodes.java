@@ -11,10 +11,11 @@ final class PqCodes {
   /** Row-major codes of {@code n} rows to the transposed layout. */
   static byte[] transpose(byte[] rowMajor, int n, int width) {
     byte[] out = new byte[rowMajor.length];
-    for (int i = 0; i < n; i++) {
-      int src = i * width;
-      for (int b = 0; b < width; b++) {
-        out[b * n + i] = rowMajor[src + b];
+    // Write sequentially, read with a stride of one code: a code is a few bytes, so the reads stay in cache.
+    for (int b = 0; b < width; b++) {
+      int dst = b * n;
+      for (int i = 0, src = b; i < n; i++, src += width) {
+        out[dst + i] = rowMajor[src];
       }
     }
     return out;
