@@ -151,12 +151,17 @@ final class MergeCommand implements Command {
     json.put("indexType", r.indexType().name())
         .put("distanceType", r.distanceType().text())
         .put("partitions", r.partitions())
-        .put("rows", r.rows())
-        .put("bytesWritten", r.bytesWritten())
-        .put("seconds", Math.round(r.seconds() * 1e4) / 1e4)
-        .put("output", r.outputDir().toString());
-    ArrayNode fragments = json.putArray("fragments");
-    r.fragments().forEach(fragments::add);
+        .put("rows", r.rows());
+    return written(json, r.bytesWritten(), r.seconds(), r.outputDir(), r.fragments());
+  }
+
+  /** The fields every merge reports last: what it wrote, how long it took, where, and which fragments. */
+  private static ObjectNode written(ObjectNode json, long bytes, double seconds, Path output, Set<Integer> fragments) {
+    json.put("bytesWritten", bytes)
+        .put("seconds", Math.round(seconds * 1e4) / 1e4)
+        .put("output", output.toString());
+    ArrayNode list = json.putArray("fragments");
+    fragments.forEach(list::add);
     return json;
   }
 
@@ -171,12 +176,7 @@ final class MergeCommand implements Command {
         .put("valueType", r.valueType())
         .put("rowsPerZone", r.rowsPerZone())
         .put("inputs", r.inputs())
-        .put("zones", r.zones())
-        .put("bytesWritten", r.bytesWritten())
-        .put("seconds", Math.round(r.seconds() * 1e4) / 1e4)
-        .put("output", r.outputDir().toString());
-    ArrayNode fragments = json.putArray("fragments");
-    r.fragments().forEach(fragments::add);
-    return json;
+        .put("zones", r.zones());
+    return written(json, r.bytesWritten(), r.seconds(), r.outputDir(), r.fragments());
   }
 }
