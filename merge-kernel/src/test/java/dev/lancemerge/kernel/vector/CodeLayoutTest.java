@@ -15,6 +15,19 @@ class CodeLayoutTest {
     byte[] big = new byte[1000 * 24];
     r.nextBytes(big);
     assertThat(PqCodes.untranspose(PqCodes.transpose(big, 1000, 24), 1000, 24)).isEqualTo(big);
+    // Blocked transposition with tails in both directions equals the definition, byte by byte.
+    for (int[] shape : new int[][] {{1003, 20}, {7, 16}, {64, 3}, {9, 9}, {1, 1}}) {
+      int n = shape[0];
+      int w = shape[1];
+      byte[] codes = new byte[n * w];
+      r.nextBytes(codes);
+      byte[] t = PqCodes.transpose(codes, n, w);
+      for (int i = 0; i < n; i++) {
+        for (int b = 0; b < w; b++) {
+          assertThat(t[b * n + i]).as("n %d width %d row %d byte %d", n, w, i, b).isEqualTo(codes[i * w + b]);
+        }
+      }
+    }
   }
 
   @Test
