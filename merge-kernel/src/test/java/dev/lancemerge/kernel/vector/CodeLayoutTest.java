@@ -48,4 +48,16 @@ class CodeLayoutTest {
     }
     assertThat(SqCodes.requantize(codes, from, from)).isSameAs(codes);
   }
+
+  @Test
+  void sqGridIsTheLargestSegmentsUnlessRangesDifferTooMuch() {
+    Quantizer.Sq small = new Quantizer.Sq(8, 8, -1.05, 1.0);
+    Quantizer.Sq large = new Quantizer.Sq(8, 8, -1.0, 0.98);
+    assertThat(VectorMergePlan.sqGrid(java.util.List.of(small, large), new long[] {100, 5000})).isEqualTo(large);
+    // A segment whose values lie far outside the largest one's range: cover both rather than saturate.
+    Quantizer.Sq shifted = new Quantizer.Sq(8, 8, 2.0, 4.0);
+    Quantizer.Sq covering = VectorMergePlan.sqGrid(java.util.List.of(large, shifted), new long[] {5000, 100});
+    assertThat(covering.start()).isEqualTo(-1.0);
+    assertThat(covering.end()).isEqualTo(4.0);
+  }
 }
