@@ -23,11 +23,16 @@ public final class OutputDirectory implements AutoCloseable {
     this.tmp = tmp;
   }
 
-  /** Starts writing {@code target}, which must not exist yet. */
-  public static OutputDirectory create(Path target) throws IOException {
+  /** Fails unless {@code target} is free: checked again at {@link #create}, early by callers that want to fail fast. */
+  public static void requireAbsent(Path target) throws MergeException {
     if (Files.exists(target)) {
       throw new MergeException(null, "output " + target + " already exists");
     }
+  }
+
+  /** Starts writing {@code target}, which must not exist yet. */
+  public static OutputDirectory create(Path target) throws IOException {
+    requireAbsent(target);
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());

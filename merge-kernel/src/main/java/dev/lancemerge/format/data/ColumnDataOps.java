@@ -197,6 +197,52 @@ public final class ColumnDataOps {
     }
   }
 
+  /**
+   * Item {@code index[i]} of {@code items} for every i (dictionary decoding); an index of -1 gives an
+   * empty slot, for rows the caller marks null in {@code validity}. Fixed-width or variable-width items.
+   */
+  public static ColumnData take(ColumnData items, int[] index, byte[] validity) {
+    int n = index.length;
+    switch (items.kind()) {
+      case VARIABLE: {
+        long[] off = items.offsets();
+        long total = 0;
+        for (int k : index) {
+          total += k < 0 ? 0 : off[k + 1] - off[k];
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+          throw new IllegalArgumentException("dictionary values expand to " + total + " bytes");
+        }
+        byte[] bytes = new byte[(int) total];
+        long[] offsets = new long[n + 1];
+        int at = 0;
+        for (int i = 0; i < n; i++) {
+          int k = index[i];
+          if (k >= 0) {
+            int from = (int) off[k];
+            int len = (int) (off[k + 1] - from);
+            System.arraycopy(items.values(), from, bytes, at, len);
+            at += len;
+          }
+          offsets[i + 1] = at;
+        }
+        return ColumnData.variable(n, offsets, bytes, validity);
+      }
+      case FIXED: {
+        int w = items.byteWidth();
+        byte[] out = new byte[Math.multiplyExact(n, w)];
+        for (int i = 0; i < n; i++) {
+          if (index[i] >= 0) {
+            System.arraycopy(items.values(), index[i] * w, out, i * w, w);
+          }
+        }
+        return ColumnData.fixed(n, w, out, validity);
+      }
+      default:
+        throw new IllegalArgumentException("dictionary of " + items.kind() + " items is not supported");
+    }
+  }
+
   private static byte[] sliceBits(byte[] bits, int from, int n) {
     if (bits == null) {
       return null;

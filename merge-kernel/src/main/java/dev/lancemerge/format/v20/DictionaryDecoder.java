@@ -2,6 +2,7 @@ package dev.lancemerge.format.v20;
 
 import dev.lancemerge.format.data.Bitmaps;
 import dev.lancemerge.format.data.ColumnData;
+import dev.lancemerge.format.data.ColumnDataOps;
 import dev.lancemerge.format.proto.v20.ArrayEncoding;
 import dev.lancemerge.format.proto.v20.Dictionary;
 import java.io.IOException;
@@ -59,19 +60,10 @@ final class DictionaryDecoder implements ArrayDecoder {
       }
     }
     ArrayDecoders.checkAllocation(page, total, "dictionary values [" + slice.from() + ", " + slice.end() + ")");
-    byte[] bytes = new byte[(int) total];
-    long[] offsets = new long[n + 1];
-    int at = 0;
+    int[] itemOf = new int[n];
     for (int i = 0; i < n; i++) {
-      if (validity == null || Bitmaps.get(validity, i)) {
-        int k = idx[i] & 0xFF;
-        int from = (int) itemOffsets[k - 1];
-        int len = (int) (itemOffsets[k] - from);
-        System.arraycopy(items.values(), from, bytes, at, len);
-        at += len;
-      }
-      offsets[i + 1] = at;
+      itemOf[i] = validity == null || Bitmaps.get(validity, i) ? (idx[i] & 0xFF) - 1 : -1;
     }
-    return ColumnData.variable(n, offsets, bytes, validity);
+    return ColumnDataOps.take(items, itemOf, validity);
   }
 }

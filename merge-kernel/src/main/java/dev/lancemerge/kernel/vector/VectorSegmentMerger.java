@@ -1,9 +1,7 @@
 package dev.lancemerge.kernel.vector;
 
-import dev.lancemerge.kernel.MergeException;
 import dev.lancemerge.kernel.OutputDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +22,7 @@ public final class VectorSegmentMerger {
    */
   public static MergeResult merge(List<Path> inputs, Path outputDir, MergeOptions options) throws IOException {
     long start = System.nanoTime();
-    if (Files.exists(outputDir)) {
-      throw new MergeException(null, "output " + outputDir + " already exists");
-    }
+    OutputDirectory.requireAbsent(outputDir); // before the inputs are read
     List<VectorSegment> segments = new ArrayList<>();
     try {
       for (Path in : inputs) {
