@@ -93,14 +93,23 @@ public final class LanceDatasetCatalog implements AutoCloseable {
   }
 
   /** The latest version and every committed segment of {@code indexNames} at it (read together). */
-  public synchronized ManifestSnapshot snapshot(Set<String> indexNames) {
+  public ManifestSnapshot snapshot(Set<String> indexNames) {
+    return snapshot(indexNames::contains);
+  }
+
+  /** Every committed segment of every index at the latest version (what cleanup must never delete). */
+  public List<LiveSegment> allSegments() {
+    return snapshot(name -> true).segments();
+  }
+
+  private synchronized ManifestSnapshot snapshot(java.util.function.Predicate<String> indexNames) {
     ensureOpen();
     dataset.checkoutLatest();
     long version = dataset.version();
     List<LiveSegment> segments = new ArrayList<>();
     Map<UUID, Index> lance = new HashMap<>();
     for (Index i : dataset.getIndexes()) {
-      if (!indexNames.contains(i.name())) {
+      if (!indexNames.test(i.name())) {
         continue;
       }
       segments.add(toLive(i));

@@ -19,7 +19,10 @@ import java.util.UUID;
  * @param directory where its files already are: {@code <dataset>/_indices/<uuid>/}
  * @param replaced the input segments' ids (all committed, all of {@code indexName})
  * @param fragments the union of the inputs' fragments
- * @param template one input: the new segment copies its fields, details and index version
+ * @param template a live segment of the index (an input where there is one): the new segment copies its fields,
+ *     details and index version
+ * @param newFragments fragments the manifest does not cover yet (those of staged inputs, committed for the first
+ *     time); the other fragments are exactly the replaced inputs'
  */
 public record MergedSegment(
     String indexName,
@@ -28,7 +31,8 @@ public record MergedSegment(
     Path directory,
     List<UUID> replaced,
     SortedSet<Integer> fragments,
-    LiveSegment template) {
+    LiveSegment template,
+    SortedSet<Integer> newFragments) {
 
   public MergedSegment {
     Objects.requireNonNull(indexName, "indexName");
@@ -37,8 +41,12 @@ public record MergedSegment(
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(template, "template");
     replaced = List.copyOf(new LinkedHashSet<>(replaced));
-    if (replaced.isEmpty()) {
-      throw new IllegalArgumentException("a merged segment replaces at least one input");
+    newFragments = Collections.unmodifiableSortedSet(new TreeSet<>(newFragments));
+    if (replaced.isEmpty() && newFragments.isEmpty()) {
+      throw new IllegalArgumentException("a merged segment replaces at least one input or adds new fragments");
+    }
+    if (!fragments.containsAll(newFragments)) {
+      throw new IllegalArgumentException("new fragments " + newFragments + " are not among the fragments " + fragments);
     }
     if (replaced.contains(uuid)) {
       throw new IllegalArgumentException("merged segment " + uuid + " lists itself as an input");
@@ -51,6 +59,12 @@ public record MergedSegment(
       throw new IllegalArgumentException("a merged segment covers at least one fragment");
     }
     fragments = Collections.unmodifiableSortedSet(new TreeSet<>(fragments));
+  }
+
+  /** A merged segment of committed inputs only (nothing new to the manifest). */
+  public MergedSegment(String indexName, String column, UUID uuid, Path directory, List<UUID> replaced,
+      SortedSet<Integer> fragments, LiveSegment template) {
+    this(indexName, column, uuid, directory, replaced, fragments, template, new TreeSet<>());
   }
 
   /**

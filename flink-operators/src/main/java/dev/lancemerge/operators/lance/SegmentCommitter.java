@@ -155,9 +155,11 @@ public final class SegmentCommitter {
         return new CommitResult(CommitOutcome.INPUTS_GONE, snap.version(), attempt,
             "inputs no longer live at version " + snap.version() + ": " + missing);
       }
-      if (!inputFragments.equals(m.fragments())) {
+      SortedSet<Integer> expected = new TreeSet<>(inputFragments);
+      expected.addAll(m.newFragments());
+      if (!expected.equals(m.fragments()) || expected.size() != inputFragments.size() + m.newFragments().size()) {
         throw new IllegalArgumentException("merged segment " + m.uuid() + " covers fragments " + m.fragments()
-            + " but its inputs cover " + inputFragments);
+            + " but its inputs cover " + inputFragments + " and it adds " + m.newFragments());
       }
       for (LiveSegment other : snap.segmentsOf(m.indexName())) {
         if (!m.replaced().contains(other.uuid()) && overlaps(other.fragments(), m.fragments())) {

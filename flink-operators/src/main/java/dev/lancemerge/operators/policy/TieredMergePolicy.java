@@ -35,7 +35,8 @@ public final class TieredMergePolicy {
      *                              deadline forces it
      */
     public record Config(int segmentsPerTier, int maxMergeAtOnce, long floorSegmentBytes,
-                         long maxMergedSegmentBytes, Duration maxDelay, double minGrowth) {
+                         long maxMergedSegmentBytes, Duration maxDelay, double minGrowth)
+            implements java.io.Serializable {
 
         public static final int DEFAULT_SEGMENTS_PER_TIER = 8;
         public static final int DEFAULT_MAX_MERGE_AT_ONCE = 16;

@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.source;
 
+import dev.lancemerge.operators.io.Codec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

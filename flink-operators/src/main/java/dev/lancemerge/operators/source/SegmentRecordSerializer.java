@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.source;
 
+import dev.lancemerge.operators.io.Codec;
 import java.io.IOException;
 import java.util.UUID;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -68,7 +69,7 @@ public final class SegmentRecordSerializer extends TypeSerializerSingleton<Segme
       case PARTITION -> {
         PartitionSlice p = r.partition();
         Codec.writeString(out, p.indexName());
-        writeUuid(out, p.segmentUuid());
+        Codec.writeUuid(out, p.segmentUuid());
         Codec.writeVarInt(out, p.partition());
         Codec.writeVarLong(out, p.rowOffset());
         Codec.writeVarLong(out, p.rowCount());
@@ -77,7 +78,7 @@ public final class SegmentRecordSerializer extends TypeSerializerSingleton<Segme
       case ZONE -> {
         ZoneSlice z = r.zone();
         Codec.writeString(out, z.indexName());
-        writeUuid(out, z.segmentUuid());
+        Codec.writeUuid(out, z.segmentUuid());
         Codec.writeVarLong(out, z.fragmentId());
         Codec.writeVarLong(out, z.zoneStart());
         Codec.writeVarLong(out, z.zoneLength());
@@ -104,10 +105,10 @@ public final class SegmentRecordSerializer extends TypeSerializerSingleton<Segme
       case SEEN -> SegmentRecord.of(new SegmentSeen(SegmentSplitSerializer.read(SegmentSplitSerializer.VERSION, in),
           Codec.readVarLong(in), Codec.readVarInt(in, Integer.MAX_VALUE, "partitions"),
           Codec.readVarInt(in, Integer.MAX_VALUE, "slices"), Codec.readVarLong(in)));
-      case PARTITION -> SegmentRecord.of(new PartitionSlice(Codec.readString(in), readUuid(in),
+      case PARTITION -> SegmentRecord.of(new PartitionSlice(Codec.readString(in), Codec.readUuid(in),
           Codec.readVarInt(in, Integer.MAX_VALUE, "partition"), Codec.readVarLong(in), Codec.readVarLong(in),
           Codec.readVarLong(in)));
-      case ZONE -> SegmentRecord.of(new ZoneSlice(Codec.readString(in), readUuid(in), Codec.readVarLong(in),
+      case ZONE -> SegmentRecord.of(new ZoneSlice(Codec.readString(in), Codec.readUuid(in), Codec.readVarLong(in),
           Codec.readVarLong(in), Codec.readVarLong(in), Codec.readNullableBytes(in), Codec.readNullableBytes(in),
           Codec.readVarLong(in), Codec.readVarLong(in)));
       case REJECTED -> SegmentRecord.of(new SegmentRejected(
@@ -128,15 +129,6 @@ public final class SegmentRecordSerializer extends TypeSerializerSingleton<Segme
   @Override
   public TypeSerializerSnapshot<SegmentRecord> snapshotConfiguration() {
     return new Snapshot();
-  }
-
-  private static void writeUuid(DataOutputView out, UUID u) throws IOException {
-    out.writeLong(u.getMostSignificantBits());
-    out.writeLong(u.getLeastSignificantBits());
-  }
-
-  private static UUID readUuid(DataInputView in) throws IOException {
-    return new UUID(in.readLong(), in.readLong());
   }
 
   private Object readResolve() {

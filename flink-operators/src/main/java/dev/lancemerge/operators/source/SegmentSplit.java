@@ -178,6 +178,12 @@ public final class SegmentSplit implements SourceSplit {
     return recordsEmitted;
   }
 
+  /** The same segment as committed (a staged segment committed as it is): no descriptor, position 0. */
+  public SegmentSplit asCommitted() {
+    return new SegmentSplit(Origin.COMMITTED, indexName, segmentUuid, kind, directory, bytes, fragments, datasetVersion,
+        null, discoveredAt, 0);
+  }
+
   /** The same split at another reader position. */
   public SegmentSplit withRecordsEmitted(long n) {
     if (n == recordsEmitted) {

@@ -1,8 +1,9 @@
 package dev.lancemerge.operators.source;
 
+import dev.lancemerge.operators.io.Codec;
 import dev.lancemerge.operators.lance.SegmentKind;
 import java.io.IOException;
-import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.UUID;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -32,8 +33,6 @@ import org.apache.flink.core.memory.DataOutputView;
 public final class SegmentSplitSerializer implements SimpleVersionedSerializer<SegmentSplit> {
   public static final int VERSION = 1;
   public static final SegmentSplitSerializer INSTANCE = new SegmentSplitSerializer();
-  /** More fragments than Lance's u32 fragment ids could name in a descriptor limit; guards corrupt input. */
-  static final int MAX_FRAGMENTS = 1 << 26;
 
   @Override
   public int getVersion() {
@@ -58,20 +57,14 @@ public final class SegmentSplitSerializer implements SimpleVersionedSerializer<S
   }
 
   /** Writes {@code split} in the current version's format. */
-  static void write(SegmentSplit split, DataOutputView out) throws IOException {
+  public static void write(SegmentSplit split, DataOutputView out) throws IOException {
     out.writeByte(split.origin() == SegmentSplit.Origin.COMMITTED ? 0 : 1);
     out.writeByte(split.kind() == SegmentKind.VECTOR ? 0 : 1);
     Codec.writeString(out, split.indexName());
-    out.writeLong(split.segmentUuid().getMostSignificantBits());
-    out.writeLong(split.segmentUuid().getLeastSignificantBits());
+    Codec.writeUuid(out, split.segmentUuid());
     Codec.writeString(out, split.directory());
     Codec.writeVarLong(out, split.bytes());
-    Codec.writeVarInt(out, split.fragments().size());
-    long previous = 0;
-    for (int f : split.fragments()) {
-      Codec.writeVarLong(out, f - previous);
-      previous = f;
-    }
+    Codec.writeFragments(out, split.fragments());
     Codec.writeVarLong(out, split.datasetVersion() + 1);
     Codec.writeNullableString(out, split.descriptorPath());
     Codec.writeZigZag(out, split.discoveredAt());
@@ -79,7 +72,7 @@ public final class SegmentSplitSerializer implements SimpleVersionedSerializer<S
   }
 
   /** Reads one split written in format {@code version}. */
-  static SegmentSplit read(int version, DataInputView in) throws IOException {
+  public static SegmentSplit read(int version, DataInputView in) throws IOException {
     if (version != VERSION) {
       throw new IOException("unknown segment split format version " + version + " (this code reads " + VERSION + ")");
     }
@@ -94,19 +87,10 @@ public final class SegmentSplitSerializer implements SimpleVersionedSerializer<S
       default -> throw new IOException("unknown segment kind");
     };
     String indexName = Codec.readString(in);
-    UUID uuid = new UUID(in.readLong(), in.readLong());
+    UUID uuid = Codec.readUuid(in);
     String directory = Codec.readString(in);
     long bytes = Codec.readVarLong(in);
-    int n = Codec.readVarInt(in, MAX_FRAGMENTS, "fragment count");
-    TreeSet<Integer> fragments = new TreeSet<>();
-    long f = 0;
-    for (int i = 0; i < n; i++) {
-      f += Codec.readVarLong(in);
-      if (f < 0 || f > Integer.MAX_VALUE) {
-        throw new IOException("fragment id " + f + " is out of range");
-      }
-      fragments.add((int) f);
-    }
+    SortedSet<Integer> fragments = Codec.readFragments(in);
     long datasetVersion = Codec.readVarLong(in) - 1;
     String descriptor = Codec.readNullableString(in);
     long discoveredAt = Codec.readZigZag(in);

@@ -185,10 +185,15 @@ public final class StagingArea {
    * already in {@code done/}, nothing happens. Returns where it lies now.
    */
   public Path markDone(StagedSegment segment) throws IOException {
+    return markDone(segment.descriptorFile());
+  }
+
+  /** {@link #markDone(StagedSegment)} by the descriptor's path (as a split or committable records it). */
+  public Path markDone(Path descriptorFile) throws IOException {
     Path dir = Files.createDirectories(stagingDir.resolve(DONE_DIR));
-    Path target = dir.resolve(segment.fileName());
+    Path target = dir.resolve(descriptorFile.getFileName().toString());
     try {
-      Files.move(segment.descriptorFile(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(descriptorFile, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (NoSuchFileException e) {
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         return target;

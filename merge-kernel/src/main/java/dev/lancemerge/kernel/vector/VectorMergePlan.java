@@ -58,20 +58,16 @@ public final class VectorMergePlan {
       checkSame(first, s);
     }
     Tensor centroids = null;
-    String centroidsOwner = null;
+    VectorSegment centroidsOwner = null;
     for (VectorSegment s : segments) {
       if (s.centroids() == null) {
         continue;
       }
       if (centroids == null) {
         centroids = s.centroids();
-        centroidsOwner = "segment " + s.name();
+        centroidsOwner = s;
       } else {
-        String diff = Tensors.difference(centroids, s.centroids(), TOLERANCE);
-        if (diff != null) {
-          throw s.fail("IVF centroids differ from those of " + centroidsOwner + ": centroid " + diff
-              + "; segments must share one IVF model");
-        }
+        checkCentroids(centroidsOwner, s);
       }
     }
     if (centroids == null) {
@@ -103,6 +99,29 @@ public final class VectorMergePlan {
       }
     }
     return new VectorMergePlan(segments, lengths, outputQuantizer(segments), centroids, fragments, rows);
+  }
+
+  /**
+   * Whether {@code candidate} could be merged with {@code reference}: everything {@link #of} checks between two
+   * segments except their fragments (which the caller checks from the manifest or the descriptor, without reading
+   * row ids). For the streaming job, which vets each new segment once against a live one of its index.
+   */
+  public static void checkCompatible(VectorSegment reference, VectorSegment candidate) throws MergeException {
+    if (!candidate.type().isMergeable()) {
+      throw candidate.fail(candidate.type() + " segments cannot be merged yet; commit them unmerged");
+    }
+    checkSame(reference, candidate);
+    if (reference.centroids() != null && candidate.centroids() != null) {
+      checkCentroids(reference, candidate);
+    }
+  }
+
+  private static void checkCentroids(VectorSegment owner, VectorSegment s) throws MergeException {
+    String diff = Tensors.difference(owner.centroids(), s.centroids(), TOLERANCE);
+    if (diff != null) {
+      throw s.fail("IVF centroids differ from those of segment " + owner.name() + ": centroid " + diff
+          + "; segments must share one IVF model");
+    }
   }
 
   private static void checkSame(VectorSegment first, VectorSegment s) throws MergeException {

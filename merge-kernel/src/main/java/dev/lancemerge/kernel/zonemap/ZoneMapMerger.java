@@ -58,6 +58,21 @@ public final class ZoneMapMerger {
     }
   }
 
+  /**
+   * Whether the ZoneMap segment {@code candidate} could be merged with {@code reference}: same columns, value type
+   * and metadata ({@code rows_per_zone}). Fragment coverage is the caller's to check.
+   */
+  public static void checkCompatible(Path reference, Path candidate) throws IOException {
+    List<ZoneMapInput> in = ZoneMapInput.resolve(List.of(reference, candidate));
+    try {
+      checkSchemas(in);
+    } finally {
+      for (ZoneMapInput i : in) {
+        i.close();
+      }
+    }
+  }
+
   private static ZoneMapMergeResult write(List<ZoneMapInput> in, OutputDirectory out, Path outputDir, long start)
       throws IOException {
     Schema schema = checkSchemas(in);
