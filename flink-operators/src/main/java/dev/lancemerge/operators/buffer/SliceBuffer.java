@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.buffer;
 
+import dev.lancemerge.operators.FaultInjection;
 import dev.lancemerge.operators.plan.MergeEvent;
 import dev.lancemerge.operators.plan.MergePlanner;
 import dev.lancemerge.operators.plan.MergeWindow;
@@ -47,6 +48,7 @@ public final class SliceBuffer extends KeyedBroadcastProcessFunction<String, Seg
   @Override
   public void processElement(SegmentRecord r, ReadOnlyContext ctx, Collector<MergeEvent> out) throws Exception {
     String segment = r.segmentUuid().toString();
+    FaultInjection.at(FaultInjection.Point.BUFFER, segment);
     slices.put(segment, r);
     buffered.inc();
     for (Map.Entry<String, MergeEvent> w : ctx.getBroadcastState(WINDOWS).immutableEntries()) {

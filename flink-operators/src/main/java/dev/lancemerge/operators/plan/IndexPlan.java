@@ -198,7 +198,8 @@ public final class IndexPlan {
       List<Entry> inputs = spec.inputs().stream().map(i -> available.get(i.id())).toList();
       Entry first = inputs.get(0);
       if (spec.isPassThrough() && first.seen.split().origin() == SegmentSplit.Origin.COMMITTED) {
-        first.generation = Math.max(1, first.generation);   // committed as it is: nothing to do
+        // Committed already and nothing to merge it with yet: it stays pending, so the next small segment that
+        // arrives is merged with it at once (see nextDeadline: no timer for what is overdue already).
         continue;
       }
       MergeWindow w = MergeWindow.of(commitUser, now, spec.output("output", now).generation(),
@@ -212,11 +213,15 @@ public final class IndexPlan {
     return step;
   }
 
-  /** When {@link #plan} must run again at the latest, as the policy says. */
-  public long nextDeadline(TieredMergePolicy policy) {
+  /**
+   * When {@link #plan} must run again at the latest, as the policy says: the earliest deadline after {@code now}
+   * of an available pending segment ({@link Long#MAX_VALUE} if none). Segments overdue already were handled by the
+   * last plan (a committed one waits for company, which plans again when it arrives).
+   */
+  public long nextDeadline(TieredMergePolicy policy, long now) {
     List<SegmentInfo> infos = new ArrayList<>();
     for (Entry e : segments.values()) {
-      if (e.mergeId == null) {
+      if (e.mergeId == null && e.arrivedAt + policy.config().maxDelay().toMillis() > now) {
         infos.add(e.info());
       }
     }

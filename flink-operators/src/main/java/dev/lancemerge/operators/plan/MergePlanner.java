@@ -99,7 +99,10 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
       case REJECTED -> step.rejections().add(new IndexPlan.Rejection(r.rejected().split(), r.rejected().reason()));
       default -> throw new IllegalArgumentException("the planner takes SEEN and REJECTED records, not " + r.kind());
     }
-    finish(plan, step, now, ctx.timerService(), out);
+    // Plan a moment later, not now: a burst of segments (a backlog at start, a build finishing many fragments)
+    // is then planned together instead of one by one.
+    ctx.timerService().registerProcessingTimeTimer(now + options.settle().toMillis());
+    finish(plan, step, now, ctx.timerService(), out, false);
   }
 
   @Override
@@ -110,20 +113,25 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
     }
     long now = ctx.timerService().currentProcessingTime();
     IndexPlan.Step step = IndexPlan.Step.empty();
-    try {
-      step.add(reconcile(plan, now));
-    } catch (Exception e) {
-      LOG.warn("Index {}: reading the manifest failed; retrying in {}: {}", plan.indexName(),
-          options.reconcileInterval(), e.toString());
+    if (timestamp % options.reconcileInterval().toMillis() == 0) {
+      try {
+        step.add(reconcile(plan, now));
+      } catch (Exception e) {
+        LOG.warn("Index {}: reading the manifest failed; retrying in {}: {}", plan.indexName(),
+            options.reconcileInterval(), e.toString());
+      }
+      ctx.timerService().registerProcessingTimeTimer(nextReconcile(now));
     }
-    ctx.timerService().registerProcessingTimeTimer(nextReconcile(now));
-    finish(plan, step, now, ctx.timerService(), out);
+    finish(plan, step, now, ctx.timerService(), out, true);
   }
 
   private IndexPlan.Step seen(IndexPlan plan, SegmentSeen seen, long now) {
     SegmentSplit split = seen.split();
     if (!plan.knows(split.segmentUuid()) && !plan.isOutput(split.segmentUuid())) {
       discovered.inc();
+      LOG.info("Index {}: {} segment {} found ({} rows, {} fragments, {} KB)", plan.indexName(),
+          split.origin().name().toLowerCase(java.util.Locale.ROOT), split.segmentUuid(), seen.rows(),
+          split.fragments().size(), seen.bytes() >> 10);
       SegmentSeen ref = plan.reference();
       Optional<String> problem = SegmentValidator.problem(ref == null ? null : ref.split(), split);
       if (problem.isPresent()) {
@@ -154,7 +162,8 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
   }
 
   private void finish(IndexPlan plan, IndexPlan.Step step, long now,
-      org.apache.flink.streaming.api.TimerService timers, Collector<MergeEvent> out) throws Exception {
+      org.apache.flink.streaming.api.TimerService timers, Collector<MergeEvent> out, boolean planNow)
+      throws Exception {
     for (IndexPlan.Rejection x : step.rejections()) {
       setAside(plan, x);
     }
@@ -163,7 +172,9 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
       LOG.warn("Index {}: merge {} of {} was not committed (an input changed, or no commit within {}); its inputs "
           + "are available again", plan.indexName(), w.mergeId(), w.inputUuids(), options.mergeTimeout());
     }
-    step.add(plan.plan(policy, now));
+    if (planNow) {
+      step.add(plan.plan(policy, now));
+    }
     for (MergeEvent e : step.events()) {
       if (e.kind() == MergeEvent.Kind.OPEN) {
         planned.inc();
@@ -173,9 +184,9 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
       }
       out.collect(e);
     }
-    long deadline = plan.nextDeadline(policy);
+    long deadline = plan.nextDeadline(policy, now);
     if (deadline != Long.MAX_VALUE) {
-      timers.registerProcessingTimeTimer(Math.max(deadline, now + 1));
+      timers.registerProcessingTimeTimer(deadline);
     }
     live = plan.liveSegments();
     state.update(plan);

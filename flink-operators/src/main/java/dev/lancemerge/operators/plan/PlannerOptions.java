@@ -26,6 +26,11 @@ public record PlannerOptions(String dataset, String stagingDirectory, TieredMerg
     }
   }
 
+  /** How long the planner waits after a segment arrives before it plans (bursts are planned together). */
+  public Duration settle() {
+    return Duration.ofMillis(Math.max(1, Math.min(1000, reconcileInterval.toMillis() / 2)));
+  }
+
   public Path datasetPath() {
     return Path.of(dataset);
   }

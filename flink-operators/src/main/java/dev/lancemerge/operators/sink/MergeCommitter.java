@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.sink;
 
+import dev.lancemerge.operators.FaultInjection;
 import dev.lancemerge.operators.lance.CommitOutcome;
 import dev.lancemerge.operators.lance.CommitProperties;
 import dev.lancemerge.operators.lance.CommitResult;
@@ -104,6 +105,7 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
     String column = cat.columnName(template.get().fields().get(0));
     MergedSegment m = new MergedSegment(c.indexName(), column, c.outputUuid(), Path.of(c.outputDirectory()),
         c.committedInputs(), c.fragments(), template.get(), c.stagedFragments());
+    FaultInjection.at(FaultInjection.Point.BEFORE_COMMIT, c.mergeId());
     long start = System.currentTimeMillis();
     CommitResult result = committer(c.commitUser()).commit(m,
         CommitProperties.of(c.commitUser(), c.checkpointId(), c.mergeId()));
@@ -120,6 +122,7 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
             c.indexName(), c.inputs().size(), c.rows(), c.fragments().size(), result.version(),
             String.format("%.1f", lastLagMillis / 1000.0));
         markDone(c);
+        FaultInjection.at(FaultInjection.Point.AFTER_COMMIT, c.mergeId());
       }
       case ALREADY_COMMITTED -> {
         alreadyCommitted.inc();

@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.sink;
 
+import dev.lancemerge.operators.FaultInjection;
 import dev.lancemerge.kernel.MergeException;
 import dev.lancemerge.kernel.vector.MergeOptions;
 import dev.lancemerge.kernel.vector.MergeResult;
@@ -76,6 +77,7 @@ public final class MergeWriter implements CommittingSinkWriter<AssembledWindow, 
       LOG.info("Index {}: removing an unfinished earlier attempt of merge {}", w.indexName(), w.mergeId());
       deleteTree(out);
     }
+    FaultInjection.at(FaultInjection.Point.WRITE, w.mergeId());
     List<Path> inputs = w.inputs().stream().map(s -> s.split().directoryPath()).toList();
     long start = System.nanoTime();
     LOG.info("Index {}: writing merged segment {} from {} segments ({} rows, {} MB)", w.indexName(), w.outputUuid(),

@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.source;
 
+import dev.lancemerge.operators.FaultInjection;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -32,6 +33,7 @@ public final class SegmentSplitReader implements SplitReader<SegmentRecord, Segm
       if (current == null) {
         return out.build();
       }
+      FaultInjection.at(FaultInjection.Point.READ, current.splitId());
       records = SegmentScanner.read(current);
       position = (int) Math.min(current.recordsEmitted(), records.size());
       if (records.size() == 1 && records.get(0).kind() == SegmentRecord.Kind.REJECTED) {

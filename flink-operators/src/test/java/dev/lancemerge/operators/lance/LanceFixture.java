@@ -26,22 +26,22 @@ import org.lance.index.IndexType;
  * per fragment: IVF_FLAT {@code vec_idx} on {@code vec} (4 partitions, shared centroids) and ZoneMap {@code z_idx}
  * on {@code i64} (100 rows per zone). Built once, copied per test.
  */
-final class LanceFixture {
-  static final String VEC_IDX = "vec_idx";
-  static final String ZONE_IDX = "z_idx";
-  static final String VEC = RealLanceIndexes.VEC;
-  static final String I64 = RealLanceIndexes.I64;
-  static final int DIM = 16;
-  static final long SEED = 7;
-  static final int ROWS_PER_FRAGMENT = 300;
-  static final int FRAGMENTS = 4;
-  static final int PARTITIONS = 4;
-  static final Set<String> BOTH = Set.of(VEC_IDX, ZONE_IDX);
+public final class LanceFixture {
+  public static final String VEC_IDX = "vec_idx";
+  public static final String ZONE_IDX = "z_idx";
+  public static final String VEC = RealLanceIndexes.VEC;
+  public static final String I64 = RealLanceIndexes.I64;
+  public static final int DIM = 16;
+  public static final long SEED = 7;
+  public static final int ROWS_PER_FRAGMENT = 300;
+  public static final int FRAGMENTS = 4;
+  public static final int PARTITIONS = 4;
+  public static final Set<String> BOTH = Set.of(VEC_IDX, ZONE_IDX);
 
   private LanceFixture() {}
 
   /** Creates the dataset at {@code dir}; returns the version with both indexes committed. */
-  static long create(Path dir) throws IOException {
+  public static long create(Path dir) throws IOException {
     try (BufferAllocator a = new RootAllocator();
         Dataset ds = RealLanceIndexes.createDataset(dir, a, DIM, SEED, null, rows())) {
       List<Integer> fids = RealLanceIndexes.fragmentIds(ds);
@@ -62,7 +62,7 @@ final class LanceFixture {
   }
 
   /** Merges {@code inputs} (vector segments) with our kernel into {@code <dataset>/_indices/<new uuid>/}. */
-  static MergedSegment mergeVector(LanceDatasetCatalog catalog, List<LiveSegment> inputs) throws IOException {
+  public static MergedSegment mergeVector(LanceDatasetCatalog catalog, List<LiveSegment> inputs) throws IOException {
     UUID uuid = UUID.randomUUID();
     Path out = catalog.segmentDirectory(uuid);
     VectorSegmentMerger.merge(dirs(inputs), out, MergeOptions.defaults());
@@ -70,7 +70,7 @@ final class LanceFixture {
   }
 
   /** Merges {@code inputs} (ZoneMap segments) with our kernel into {@code <dataset>/_indices/<new uuid>/}. */
-  static MergedSegment mergeZoneMap(LanceDatasetCatalog catalog, List<LiveSegment> inputs) throws IOException {
+  public static MergedSegment mergeZoneMap(LanceDatasetCatalog catalog, List<LiveSegment> inputs) throws IOException {
     UUID uuid = UUID.randomUUID();
     Path out = catalog.segmentDirectory(uuid);
     ZoneMapMerger.merge(dirs(inputs), out);
@@ -89,7 +89,7 @@ final class LanceFixture {
    * Another writer (its own dataset handle) replaces {@code seg} by a copy of its files under a fresh uuid, with
    * {@code commitExistingIndexSegments}; returns the new uuid.
    */
-  static UUID otherWriterReplaces(Path dir, LiveSegment seg, String column) throws IOException {
+  public static UUID otherWriterReplaces(Path dir, LiveSegment seg, String column) throws IOException {
     UUID copy = UUID.randomUUID();
     RealLanceIndexes.copyTree(seg.directory(), dir.resolve("_indices").resolve(copy.toString()));
     try (BufferAllocator a = new RootAllocator(); Dataset ds = RealLanceIndexes.openDataset(dir, a)) {
@@ -109,28 +109,28 @@ final class LanceFixture {
   }
 
   /** Another writer changes the dataset config (a commit that touches no index). */
-  static void otherWriterUpdatesConfig(Path dir, String key, String value) {
+  public static void otherWriterUpdatesConfig(Path dir, String key, String value) {
     try (BufferAllocator a = new RootAllocator(); Dataset ds = RealLanceIndexes.openDataset(dir, a)) {
       ds.updateConfig(Map.of(key, value));
     }
   }
 
   /** k-NN (exact for IVF_FLAT with every partition probed) of row {@code id}'s own vector. */
-  static List<Hit> knn(Path dir, long id, int k) throws IOException {
+  public static List<Hit> knn(Path dir, long id, int k) throws IOException {
     try (BufferAllocator a = new RootAllocator(); Dataset ds = RealLanceIndexes.openDataset(dir, a)) {
       return RealLanceIndexes.knn(ds, VEC, RealLanceIndexes.vectorFor(SEED, id, DIM), k, PARTITIONS, null, null);
     }
   }
 
   /** Runs {@code body} on a fresh handle of the dataset's latest version. */
-  static <T> T withDataset(Path dir, java.util.function.Function<Dataset, T> body) {
+  public static <T> T withDataset(Path dir, java.util.function.Function<Dataset, T> body) {
     try (BufferAllocator a = new RootAllocator(); Dataset ds = RealLanceIndexes.openDataset(dir, a)) {
       return body.apply(ds);
     }
   }
 
   /** Live segments of {@code indexName} sorted by their first fragment. */
-  static List<LiveSegment> sorted(LanceDatasetCatalog catalog, String indexName) {
+  public static List<LiveSegment> sorted(LanceDatasetCatalog catalog, String indexName) {
     List<LiveSegment> s = new ArrayList<>(catalog.liveSegments(Set.of(indexName)));
     s.sort(java.util.Comparator.comparing(x -> x.fragments().first()));
     return s;

@@ -1,0 +1,70 @@
+package dev.lancemerge.operators;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lancemerge.operators.lance.LanceDatasetCatalog;
+import dev.lancemerge.operators.lance.LanceFixture;
+import dev.lancemerge.operators.lance.LiveSegment;
+import dev.lancemerge.oracle.RealLanceIndexes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole job on a mini cluster: four per-fragment segments of each index end up as one merged segment each. */
+class MergePipelineMiniClusterTest {
+  @RegisterExtension
+  static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  @TempDir Path tmp;
+
+  @Test
+  void perFragmentSegmentsAreMergedAndCommitted() throws Exception {
+    Path dir = tmp.resolve("ds");
+    LanceFixture.create(dir);
+    List<RealLanceIndexes.Hit> before = LanceFixture.knn(dir, 17, 10);
+
+    Configuration conf = new Configuration();
+    conf.set(MergeJobOptions.DATASET, dir.toString());
+    conf.set(MergeJobOptions.INDEX_NAMES, List.of(LanceFixture.VEC_IDX, LanceFixture.ZONE_IDX));
+    conf.set(MergeJobOptions.DISCOVERY_INTERVAL, Duration.ofMillis(200));
+    conf.set(MergeJobOptions.RECONCILE_INTERVAL, Duration.ofMillis(300));
+    conf.set(MergeJobOptions.MAX_DELAY, Duration.ofSeconds(1));
+    conf.set(MergeJobOptions.CLEANUP_RETENTION, Duration.ofSeconds(1));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(300);
+    MergePipeline.build(env, conf);
+    JobClient job = env.executeAsync("merge-pipeline-test");
+    try (LanceDatasetCatalog catalog = LanceDatasetCatalog.open(dir)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (System.nanoTime() < deadline && !(live(catalog, LanceFixture.VEC_IDX).size() == 1
+          && live(catalog, LanceFixture.ZONE_IDX).size() == 1)) {
+        Thread.sleep(200);
+      }
+      List<LiveSegment> vec = live(catalog, LanceFixture.VEC_IDX);
+      List<LiveSegment> zones = live(catalog, LanceFixture.ZONE_IDX);
+      assertThat(vec).hasSize(1);
+      assertThat(zones).hasSize(1);
+      assertThat(vec.get(0).fragments()).hasSize(LanceFixture.FRAGMENTS);
+      assertThat(zones.get(0).fragments()).hasSize(LanceFixture.FRAGMENTS);
+    } finally {
+      job.cancel().get(60, TimeUnit.SECONDS);
+    }
+    assertThat(LanceFixture.knn(dir, 17, 10)).isEqualTo(before);
+  }
+
+  private static List<LiveSegment> live(LanceDatasetCatalog c, String index) {
+    return c.liveSegments(Set.of(index));
+  }
+}
