@@ -14,6 +14,9 @@ public final class CommitProperties {
   /** A unique id of the merge (stable across retries and restores of the same committable). */
   public static final String MERGE_ID = "lance-index-merge.merge-id";
 
+  /** When the earliest input of the merge was discovered (ms since the epoch): commit time minus this is the lag. */
+  public static final String DISCOVERED_AT = "lance-index-merge.discovered-at";
+
   private CommitProperties() {}
 
   /** The three properties. */

@@ -107,8 +107,9 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
         c.committedInputs(), c.fragments(), template.get(), c.stagedFragments());
     FaultInjection.at(FaultInjection.Point.BEFORE_COMMIT, c.mergeId());
     long start = System.currentTimeMillis();
-    CommitResult result = committer(c.commitUser()).commit(m,
-        CommitProperties.of(c.commitUser(), c.checkpointId(), c.mergeId()));
+    Map<String, String> props = CommitProperties.of(c.commitUser(), c.checkpointId(), c.mergeId());
+    props.put(CommitProperties.DISCOVERED_AT, Long.toString(c.earliestDiscoveredAt()));
+    CommitResult result = committer(c.commitUser()).commit(m, props);
     long now = System.currentTimeMillis();
     switch (result.outcome()) {
       case COMMITTED -> {
