@@ -15,17 +15,17 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-class IndexPlanTest {
+public class IndexPlanTest {
   static final TieredMergePolicy POLICY =
       new TieredMergePolicy(TieredMergePolicy.Config.defaults().withMaxDelay(Duration.ofSeconds(1)));
 
-  static SegmentSeen committed(int fragment, long at) {
+  public static SegmentSeen committed(int fragment, long at) {
     SegmentSplit s = new SegmentSplit(SegmentSplit.Origin.COMMITTED, "idx", UUID.randomUUID(), SegmentKind.VECTOR,
         "/ds/_indices/x", 20_000, new TreeSet<>(Set.of(fragment)), 3, null, at, 0);
     return new SegmentSeen(s, 300, 4, 4, 20_000);
   }
 
-  static SegmentSeen staged(int fragment, long at) {
+  public static SegmentSeen staged(int fragment, long at) {
     SegmentSplit s = new SegmentSplit(SegmentSplit.Origin.STAGED, "idx", UUID.randomUUID(), SegmentKind.VECTOR,
         "/ds/_indices/y", 20_000, new TreeSet<>(Set.of(fragment)), -1, "/staging/d" + fragment + ".json", at, 0);
     return new SegmentSeen(s, 300, 4, 4, 20_000);
