@@ -3,7 +3,7 @@ package dev.lancemerge.operators.plan;
 import dev.lancemerge.operators.io.Codec;
 import dev.lancemerge.operators.io.Format;
 import dev.lancemerge.operators.source.SegmentRecord;
-import dev.lancemerge.operators.source.SegmentRecordSerializer;
+import dev.lancemerge.operators.source.SegmentRecordFormat;
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +32,7 @@ public final class IndexPlanFormat implements Format<IndexPlan> {
     Codec.writeString(out, p.commitUser());
     Codec.writeVarInt(out, p.segments.size());
     for (IndexPlan.Entry e : p.segments.values()) {
-      SegmentRecordSerializer.INSTANCE.serialize(SegmentRecord.of(e.seen), out);
+      SegmentRecordFormat.INSTANCE.write(SegmentRecord.of(e.seen), out);
       Codec.writeVarInt(out, e.generation);
       Codec.writeZigZag(out, e.arrivedAt);
       Codec.writeNullableString(out, e.mergeId);
@@ -61,7 +61,7 @@ public final class IndexPlanFormat implements Format<IndexPlan> {
     IndexPlan p = new IndexPlan(Codec.readString(in), Codec.readString(in));
     int n = Codec.readVarInt(in, MAX_ITEMS, "segment count");
     for (int i = 0; i < n; i++) {
-      var seen = SegmentRecordSerializer.INSTANCE.deserialize(in).seen();
+      var seen = SegmentRecordFormat.INSTANCE.read(in).seen();
       var e = new IndexPlan.Entry(seen, Codec.readVarInt(in, Integer.MAX_VALUE, "generation"), Codec.readZigZag(in),
           Codec.readNullableString(in));
       p.segments.put(seen.split().segmentUuid(), e);

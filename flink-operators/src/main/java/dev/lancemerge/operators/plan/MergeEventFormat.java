@@ -4,7 +4,7 @@ import dev.lancemerge.operators.io.Codec;
 import dev.lancemerge.operators.io.Format;
 import dev.lancemerge.operators.lance.SegmentKind;
 import dev.lancemerge.operators.source.SegmentRecord;
-import dev.lancemerge.operators.source.SegmentRecordSerializer;
+import dev.lancemerge.operators.source.SegmentRecordFormat;
 import dev.lancemerge.operators.source.SegmentSeen;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * Binary form of {@link MergeEvent} and {@link MergeWindow}: a kind byte, then OPEN: the window; CLOSE: the merge
- * id; RETIRE: the segment uuid; PART: merge id, key, varint count and the slices as {@link SegmentRecordSerializer}
+ * id; RETIRE: the segment uuid; PART: merge id, key, varint count and the slices as {@link SegmentRecordFormat}
  * writes them. A window: merge id, index, kind byte, output uuid, commit user, decided-at, generation, and its inputs
  * as SEEN records.
  */
@@ -40,7 +40,7 @@ public final class MergeEventFormat implements Format<MergeEvent> {
         Codec.writeString(out, e.key());
         Codec.writeVarInt(out, e.slices().size());
         for (SegmentRecord r : e.slices()) {
-          SegmentRecordSerializer.INSTANCE.serialize(r, out);
+          SegmentRecordFormat.INSTANCE.write(r, out);
         }
       }
     }
@@ -62,7 +62,7 @@ public final class MergeEventFormat implements Format<MergeEvent> {
         int n = Codec.readVarInt(in, MAX_SLICES, "slice count");
         List<SegmentRecord> slices = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-          slices.add(SegmentRecordSerializer.INSTANCE.deserialize(in));
+          slices.add(SegmentRecordFormat.INSTANCE.read(in));
         }
         yield MergeEvent.part(mergeId, key, slices);
       }
@@ -80,7 +80,7 @@ public final class MergeEventFormat implements Format<MergeEvent> {
     Codec.writeVarInt(out, w.generation());
     Codec.writeVarInt(out, w.inputs().size());
     for (SegmentSeen s : w.inputs()) {
-      SegmentRecordSerializer.INSTANCE.serialize(SegmentRecord.of(s), out);
+      SegmentRecordFormat.INSTANCE.write(SegmentRecord.of(s), out);
     }
   }
 
@@ -98,7 +98,7 @@ public final class MergeEventFormat implements Format<MergeEvent> {
     int n = Codec.readVarInt(in, MAX_INPUTS, "input count");
     List<SegmentSeen> inputs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      inputs.add(SegmentRecordSerializer.INSTANCE.deserialize(in).seen());
+      inputs.add(SegmentRecordFormat.INSTANCE.read(in).seen());
     }
     return new MergeWindow(mergeId, index, SegmentKind.values()[kind], output, user, decidedAt, generation, inputs);
   }

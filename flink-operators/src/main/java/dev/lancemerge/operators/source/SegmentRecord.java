@@ -7,7 +7,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
 /**
  * What the segment source emits: exactly one of {@link SegmentSeen}, {@link PartitionSlice}, {@link ZoneSlice} or
  * {@link SegmentRejected}, tagged by {@link #kind()}. One concrete, immutable class with its own
- * {@link SegmentRecordSerializer} (declared through {@link TypeInfo}, so Flink never falls back to Kryo).
+ * {@link SegmentRecordFormat} (declared through {@link TypeInfo}, so Flink never falls back to Kryo).
  *
  * <p>Per split the reader emits either one {@code SEEN} followed by {@link SegmentSeen#slices()} slices (in
  * partition order, or in the zonemap file's zone order), or one {@code REJECTED}.

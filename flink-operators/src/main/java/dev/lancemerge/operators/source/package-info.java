@@ -10,6 +10,6 @@
  * holding a {@link dev.lancemerge.operators.source.SegmentSeen}, {@link
  * dev.lancemerge.operators.source.PartitionSlice}, {@link dev.lancemerge.operators.source.ZoneSlice} or {@link
  * dev.lancemerge.operators.source.SegmentRejected}, serialized by {@link
- * dev.lancemerge.operators.source.SegmentRecordSerializer} (no Kryo).
+ * dev.lancemerge.operators.source.SegmentRecordFormat} (no Kryo).
  */
 package dev.lancemerge.operators.source;

@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.source;
 
+import dev.lancemerge.operators.io.FormatSerializer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -90,7 +91,7 @@ class SerializersTest {
     TypeInformation<SegmentRecord> info = TypeInformation.of(SegmentRecord.class);
     assertThat(info).isEqualTo(SegmentRecordTypeInfo.INSTANCE);
     TypeSerializer<SegmentRecord> ser = info.createSerializer(new SerializerConfigImpl());
-    assertThat(ser).isSameAs(SegmentRecordSerializer.INSTANCE);
+    assertThat(ser).isEqualTo(new FormatSerializer<>(SegmentRecordFormat.INSTANCE));
     for (SegmentRecord r : records()) {
       DataOutputSerializer out = new DataOutputSerializer(64);
       ser.serialize(r, out);
@@ -113,14 +114,14 @@ class SerializersTest {
 
   @Test
   void serializerSnapshotRestoresTheSameSerializer() throws IOException {
-    TypeSerializerSnapshot<SegmentRecord> snap = SegmentRecordSerializer.INSTANCE.snapshotConfiguration();
+    TypeSerializer<SegmentRecord> ser = new FormatSerializer<>(SegmentRecordFormat.INSTANCE);
+    TypeSerializerSnapshot<SegmentRecord> snap = ser.snapshotConfiguration();
     DataOutputSerializer out = new DataOutputSerializer(64);
     TypeSerializerSnapshot.writeVersionedSnapshot(out, snap);
     TypeSerializerSnapshot<SegmentRecord> read = TypeSerializerSnapshot.readVersionedSnapshot(
         new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
-    assertThat(read.restoreSerializer()).isSameAs(SegmentRecordSerializer.INSTANCE);
-    TypeSerializerSchemaCompatibility<SegmentRecord> c =
-        SegmentRecordSerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(read);
+    assertThat(read.restoreSerializer()).isEqualTo(ser);
+    TypeSerializerSchemaCompatibility<SegmentRecord> c = ser.snapshotConfiguration().resolveSchemaCompatibility(read);
     assertThat(c.isCompatibleAsIs()).isTrue();
   }
 }

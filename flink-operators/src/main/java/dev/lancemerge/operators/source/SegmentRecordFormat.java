@@ -1,17 +1,14 @@
 package dev.lancemerge.operators.source;
 
 import dev.lancemerge.operators.io.Codec;
+import dev.lancemerge.operators.io.Format;
 import java.io.IOException;
 import java.util.UUID;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Flink serializer of {@link SegmentRecord}s (records are immutable, so copies are the record itself). Format: one
- * byte kind, then
+ * Binary form of {@link SegmentRecord}s: one byte kind, then
  *
  * <ul>
  *   <li>SEEN: split ({@link SegmentSplitSerializer} format, current version), varlong rows, varint partitions,
@@ -25,37 +22,18 @@ import org.apache.flink.core.memory.DataOutputView;
  *
  * A partition slice takes about 30 bytes plus the index name.
  */
-public final class SegmentRecordSerializer extends TypeSerializerSingleton<SegmentRecord> {
+public final class SegmentRecordFormat implements Format<SegmentRecord> {
   private static final long serialVersionUID = 1L;
-  public static final SegmentRecordSerializer INSTANCE = new SegmentRecordSerializer();
+  /** The format (stateless); for nesting records in other formats. */
+  public static final SegmentRecordFormat INSTANCE = new SegmentRecordFormat();
 
   @Override
-  public boolean isImmutableType() {
-    return true;
+  public Class<SegmentRecord> type() {
+    return SegmentRecord.class;
   }
 
   @Override
-  public SegmentRecord createInstance() {
-    return null;
-  }
-
-  @Override
-  public SegmentRecord copy(SegmentRecord from) {
-    return from;
-  }
-
-  @Override
-  public SegmentRecord copy(SegmentRecord from, SegmentRecord reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
-  }
-
-  @Override
-  public void serialize(SegmentRecord r, DataOutputView out) throws IOException {
+  public void write(SegmentRecord r, DataOutputView out) throws IOException {
     out.writeByte(r.kind().ordinal());
     switch (r.kind()) {
       case SEEN -> {
@@ -96,7 +74,7 @@ public final class SegmentRecordSerializer extends TypeSerializerSingleton<Segme
   }
 
   @Override
-  public SegmentRecord deserialize(DataInputView in) throws IOException {
+  public SegmentRecord read(DataInputView in) throws IOException {
     int k = in.readUnsignedByte();
     if (k >= SegmentRecord.Kind.values().length) {
       throw new IOException("unknown segment record kind " + k);
@@ -114,31 +92,5 @@ public final class SegmentRecordSerializer extends TypeSerializerSingleton<Segme
       case REJECTED -> SegmentRecord.of(new SegmentRejected(
           SegmentSplitSerializer.read(SegmentSplitSerializer.VERSION, in), Codec.readString(in)));
     };
-  }
-
-  @Override
-  public SegmentRecord deserialize(SegmentRecord reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
-  }
-
-  @Override
-  public TypeSerializerSnapshot<SegmentRecord> snapshotConfiguration() {
-    return new Snapshot();
-  }
-
-  private Object readResolve() {
-    return INSTANCE;
-  }
-
-  /** Snapshot of the (configuration-free) serializer; restores {@link #INSTANCE}. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<SegmentRecord> {
-    public Snapshot() {
-      super(() -> INSTANCE);
-    }
   }
 }
