@@ -49,7 +49,9 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
   private transient Counter quarantined;
   private transient Counter planned;
   private transient Counter abandoned;
-  private transient volatile int live;
+  private transient MetricGroup metrics;
+  /** Live segments per index this subtask plans, for the per-index gauges. */
+  private transient java.util.concurrent.ConcurrentHashMap<String, Integer> live;
 
   public MergePlanner(PlannerOptions options) {
     this.options = options;
@@ -70,11 +72,12 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
           new DescriptorValidator(options.datasetPath(), StagingLimits.defaults()), StagingArea.DEFAULT_MAX_PER_SCAN);
     }
     MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
+    metrics = g;
+    live = new java.util.concurrent.ConcurrentHashMap<>();
     discovered = g.counter("segmentsDiscovered");
     quarantined = g.counter("segmentsQuarantined");
     planned = g.counter("mergesPlanned");
     abandoned = g.counter("mergesAbandoned");
-    g.gauge("liveSegments", () -> live);
   }
 
   @Override
@@ -188,7 +191,10 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
     if (deadline != Long.MAX_VALUE) {
       timers.registerProcessingTimeTimer(deadline);
     }
-    live = plan.liveSegments();
+    if (live.put(plan.indexName(), plan.liveSegments()) == null) {
+      String index = plan.indexName();
+      metrics.addGroup("index", index).gauge("liveSegments", () -> live.getOrDefault(index, 0));
+    }
     state.update(plan);
   }
 
