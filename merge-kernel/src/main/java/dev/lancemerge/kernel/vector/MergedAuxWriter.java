@@ -50,6 +50,7 @@ final class MergedAuxWriter implements Closeable {
   private final List<PageSlice> pendingSlices = new ArrayList<>();
   private final java.util.Map<VectorSegment, SegmentWindow> rowIdWindows = new java.util.IdentityHashMap<>();
   private final java.util.Map<VectorSegment, SegmentWindow> codeWindows = new java.util.IdentityHashMap<>();
+  private final FragmentCoverage coverage = new FragmentCoverage();
   private long pendingRows;
   private long pendingBytes;
 
@@ -138,6 +139,7 @@ final class MergedAuxWriter implements Closeable {
     }
     SegmentWindow w = rowIdWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.rowIdField(), windowShare(8)));
     ColumnData ids = w.rows(p, from, to);
+    coverage.add(s, ids);
     writer.write(0, ColumnData.fixed(ids.length(), 8, ids.values(), null));
   }
 
@@ -340,6 +342,14 @@ final class MergedAuxWriter implements Closeable {
   /** The output column as raw fixed-size lists: FLAT as is, SQ as dim bytes. */
   private Quantizer rawFlat() {
     return output instanceof Quantizer.Flat f ? f : new Quantizer.Flat(output.dimension(), 1);
+  }
+
+  /**
+   * The fragments of every row written, once all partitions are; fails if two segments cover one
+   * fragment (see {@link FragmentCoverage#check}).
+   */
+  java.util.SortedSet<Integer> fragments() throws MergeException {
+    return coverage.check(plan.segments());
   }
 
   /** Finishes the file: last pages, metadata, footer. */
