@@ -82,6 +82,7 @@ final class MergedAuxWriter implements Closeable {
         vectorField(first.aux().schema().arrow().getFields().get(first.vectorField()))), meta);
     this.writer = LanceFileWriter.create(file, schema, FileVersion.V2_1, options.pageBytes());
     writer.setSyncOnClose(options.durable());
+    writer.setBitpacking(true); // row ids use few of their 64 bits: Lance packs them too
     if (pq) {
       writer.addGlobalBuffer(((Quantizer.Pq) output).codebook().toByteArray());
     }
