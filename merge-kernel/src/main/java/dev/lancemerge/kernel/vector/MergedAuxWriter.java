@@ -210,12 +210,18 @@ final class MergedAuxWriter implements Closeable {
       if (len == 0) {
         continue;
       }
-      byte[] codes = windowedCodes(s, p, from, from + len);
+      SegmentWindow w = codeWindow(s);
+      ColumnData window = w.window(p, from, from + len);
+      byte[] codes = codeBytes(s, window, 0, window.length());
+      int start = w.index(from) * codeBytes;
+      int bytes = (int) (len * codeBytes);
       if (((Quantizer.Pq) s.quantizer()).transposed()) {
-        codes = PqCodes.untranspose(codes, (int) len, codeBytes);
+        byte[] rows = PqCodes.untranspose(java.util.Arrays.copyOfRange(codes, start, start + bytes), (int) len, codeBytes);
+        System.arraycopy(rows, 0, rowMajor, at, bytes);
+      } else {
+        System.arraycopy(codes, start, rowMajor, at, bytes); // straight from the window: no slice in between
       }
-      System.arraycopy(codes, 0, rowMajor, at, codes.length);
-      at += codes.length;
+      at += bytes;
     }
     return rowMajor;
   }
@@ -279,8 +285,11 @@ final class MergedAuxWriter implements Closeable {
 
   /** As {@link #codes}, served from a window of partitions decoded together. */
   private byte[] windowedCodes(VectorSegment s, int p, long a, long b) throws IOException {
-    SegmentWindow w = codeWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.vectorField(), windowShare(codeBytes)));
-    return codeBytes(s, w.rows(p, a, b), a, b);
+    return codeBytes(s, codeWindow(s).rows(p, a, b), a, b);
+  }
+
+  private SegmentWindow codeWindow(VectorSegment s) {
+    return codeWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.vectorField(), windowShare(codeBytes)));
   }
 
   /** The stored bytes of rows {@code [a, b)} of the segment's vector column. */
