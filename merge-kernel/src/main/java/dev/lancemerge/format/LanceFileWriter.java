@@ -41,7 +41,7 @@ public final class LanceFileWriter implements Closeable {
   private final FileChannel out;
   private final LanceSchema schema;
   private final FileVersion version;
-  private final FieldEncoder encoder;
+  private FieldEncoder encoder;
   private final long pageBytes;
   private final List<List<ColumnMetadata.Page>> pages = new ArrayList<>();
   private final List<BufferRange> globalBuffers = new ArrayList<>();
@@ -93,6 +93,18 @@ public final class LanceFileWriter implements Closeable {
 
   public FileVersion version() {
     return version;
+  }
+
+  /**
+   * Whether integer columns written from now on are bit-packed (Lance's {@code inline_bitpacking}) where
+   * their values leave high bits unused, as Lance writes them; off by default, every column flat. 2.1
+   * and later only.
+   */
+  public void setBitpacking(boolean bitpack) {
+    if (!version.isStructural()) {
+      throw new IllegalStateException("bit-packing needs file version 2.1 or later, not " + version.label());
+    }
+    this.encoder = new StructuralFieldEncoder(version, bitpack);
   }
 
   /** Whether {@link #close()} forces the file to disk (default true). */

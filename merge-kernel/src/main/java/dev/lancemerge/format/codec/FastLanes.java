@@ -1,6 +1,7 @@
 package dev.lancemerge.format.codec;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -24,6 +25,14 @@ public final class FastLanes {
   public static final int CHUNK = 1024;
 
   private static final int[] FL_ORDER = {0, 4, 2, 6, 1, 5, 3, 7};
+  /** {@link #index}{@code (row, 0)} for T = 64: the 64-bit kernels add the lane. */
+  private static final int[] ROW64 = new int[64];
+
+  static {
+    for (int row = 0; row < 64; row++) {
+      ROW64[row] = index(row, 0);
+    }
+  }
 
   private FastLanes() {}
 
@@ -97,7 +106,7 @@ public final class FastLanes {
         unpack32(w, le, base, out, outOffset, limit);
         break;
       default:
-        unpackGeneric(64, w, le, base, out, outOffset, limit);
+        unpack64(w, le, base, out, outOffset, limit);
         break;
     }
     in.position(base + bytes);
@@ -129,6 +138,11 @@ public final class FastLanes {
     }
     ByteBuffer le = Words.le(out);
     int base = out.position();
+    if (t == 64) {
+      pack64(w, in, inOffset, count, le, base);
+      out.position(base + bytes);
+      return;
+    }
     int lanes = CHUNK / t;
     int wb = t >>> 3;
     long mask = Words.mask(w);
@@ -152,33 +166,60 @@ public final class FastLanes {
     out.position(base + bytes);
   }
 
-  // ---- unpack kernels. The generic one is the reference; the per-T copies only let the JIT see a
-  // constant word size (the arithmetic is identical).
-
-  private static void unpackGeneric(int t, int w, ByteBuffer le, int base, long[] out, int off, int limit) {
-    int lanes = CHUNK / t;
-    int wb = t >>> 3;
+  /**
+   * {@link #pack} for T = 64 (row ids): the same arithmetic, with the words gathered in an array and
+   * written with one bulk copy instead of a checked buffer write each.
+   */
+  private static void pack64(int w, long[] in, int inOffset, int count, ByteBuffer le, int base) {
     long mask = Words.mask(w);
-    for (int lane = 0; lane < lanes; lane++) {
+    long[] words = new long[16 * w];
+    for (int lane = 0; lane < 16; lane++) {
+      long tmp = 0;
       int k = 0;
-      long src = Words.get(le, base + lane * wb, t);
-      for (int row = 0; row < t; row++) {
-        int shift = (row * w) & (t - 1);
+      for (int row = 0; row < 64; row++) {
+        int idx = ROW64[row] + lane;
+        long v = idx < count ? in[inOffset + idx] & mask : 0L;
+        int shift = (row * w) & 63;
+        tmp |= v << shift;
+        int end = shift + w;
+        if (end >= 64) {
+          words[16 * k + lane] = tmp;
+          k++;
+          tmp = end > 64 ? v >>> (64 - shift) : 0L;
+        }
+      }
+    }
+    le.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(base).asLongBuffer().put(words);
+  }
+
+  // ---- unpack kernels: one per T, the same arithmetic (that of pack); separate copies only let the JIT
+  // see a constant word size.
+
+  /** T = 64 (row ids): the packed words are bulk-copied into an array first, then unpacked from it. */
+  private static void unpack64(int w, ByteBuffer le, int base, long[] out, int off, int limit) {
+    long[] words = new long[16 * w];
+    le.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(base).asLongBuffer().get(words);
+    long mask = Words.mask(w);
+    for (int lane = 0; lane < 16; lane++) {
+      int k = 0;
+      long src = words[lane];
+      for (int row = 0; row < 64; row++) {
+        int shift = (row * w) & 63;
         int end = shift + w;
         long v;
-        if (end > t) {
+        if (end > 64) {
           long lo = src >>> shift;
           k++;
-          src = Words.get(le, base + (lanes * k + lane) * wb, t);
-          v = (lo | (src << (t - shift))) & mask;
+          src = words[16 * k + lane];
+          v = (lo | (src << (64 - shift))) & mask;
         } else {
           v = (src >>> shift) & mask;
-          if (end == t && k + 1 < w) {
+          if (end == 64 && k + 1 < w) {
             k++;
-            src = Words.get(le, base + (lanes * k + lane) * wb, t);
+            src = words[16 * k + lane];
           }
         }
-        int idx = index(row, lane);
+        int idx = ROW64[row] + lane;
         if (idx < limit) {
           out[off + idx] = v;
         }

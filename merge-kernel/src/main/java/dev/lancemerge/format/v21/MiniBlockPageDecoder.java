@@ -99,13 +99,23 @@ final class MiniBlockPageDecoder {
     List<int[]> reps = new ArrayList<>();
     List<int[]> defs = new ArrayList<>();
     int levels = 0;
-    for (int c = 0; c < chunks.size(); c++) {
+    int first = 0;
+    while (first < chunks.size() && chunks.get(first).firstItem() + chunks.get(first).items() <= from) {
+      first++;
+    }
+    int last = first;
+    while (last < chunks.size() && chunks.get(last).firstItem() < to) {
+      last++;
+    }
+    // The wanted chunks lie back to back: one read for all of them (a read per chunk of a few KiB
+    // costs more in calls than in bytes). Their bytes are about those of the values decoded from them.
+    long spanStart = first < last ? chunks.get(first).offset() : 0;
+    long spanEnd = first < last ? chunks.get(last - 1).offset() + chunks.get(last - 1).bytes() : 0;
+    ByteBuffer span = file.readAt(data.position() + spanStart, spanEnd - spanStart);
+    for (int c = first; c < last; c++) {
       Chunk chunk = chunks.get(c);
       long end = chunk.firstItem() + chunk.items();
-      if (end <= from || chunk.firstItem() >= to) {
-        continue;
-      }
-      ByteBuffer bytes = file.readAt(data.position() + chunk.offset(), chunk.bytes());
+      ByteBuffer bytes = span.slice((int) (chunk.offset() - spanStart), chunk.bytes());
       DecodedChunk d = decodeChunk(bytes, layout, leaf, dictionary, chunk.items(), where + " chunk " + c);
       int a = (int) Math.max(0, from - chunk.firstItem());
       int b = (int) (Math.min(to, end) - chunk.firstItem());

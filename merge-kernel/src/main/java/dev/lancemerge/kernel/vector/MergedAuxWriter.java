@@ -50,6 +50,7 @@ final class MergedAuxWriter implements Closeable {
   private final List<PageSlice> pendingSlices = new ArrayList<>();
   private final java.util.Map<VectorSegment, SegmentWindow> rowIdWindows = new java.util.IdentityHashMap<>();
   private final java.util.Map<VectorSegment, SegmentWindow> codeWindows = new java.util.IdentityHashMap<>();
+  private final FragmentCoverage coverage = new FragmentCoverage();
   private long pendingRows;
   private long pendingBytes;
 
@@ -81,6 +82,7 @@ final class MergedAuxWriter implements Closeable {
         vectorField(first.aux().schema().arrow().getFields().get(first.vectorField()))), meta);
     this.writer = LanceFileWriter.create(file, schema, FileVersion.V2_1, options.pageBytes());
     writer.setSyncOnClose(options.durable());
+    writer.setBitpacking(true); // row ids use few of their 64 bits: Lance packs them too
     if (pq) {
       writer.addGlobalBuffer(((Quantizer.Pq) output).codebook().toByteArray());
     }
@@ -138,6 +140,7 @@ final class MergedAuxWriter implements Closeable {
     }
     SegmentWindow w = rowIdWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.rowIdField(), windowShare(8)));
     ColumnData ids = w.rows(p, from, to);
+    coverage.add(s, ids);
     writer.write(0, ColumnData.fixed(ids.length(), 8, ids.values(), null));
   }
 
@@ -207,12 +210,18 @@ final class MergedAuxWriter implements Closeable {
       if (len == 0) {
         continue;
       }
-      byte[] codes = windowedCodes(s, p, from, from + len);
+      SegmentWindow w = codeWindow(s);
+      ColumnData window = w.window(p, from, from + len);
+      byte[] codes = codeBytes(s, window, 0, window.length());
+      int start = w.index(from) * codeBytes;
+      int bytes = (int) (len * codeBytes);
       if (((Quantizer.Pq) s.quantizer()).transposed()) {
-        codes = PqCodes.untranspose(codes, (int) len, codeBytes);
+        byte[] rows = PqCodes.untranspose(java.util.Arrays.copyOfRange(codes, start, start + bytes), (int) len, codeBytes);
+        System.arraycopy(rows, 0, rowMajor, at, bytes);
+      } else {
+        System.arraycopy(codes, start, rowMajor, at, bytes); // straight from the window: no slice in between
       }
-      System.arraycopy(codes, 0, rowMajor, at, codes.length);
-      at += codes.length;
+      at += bytes;
     }
     return rowMajor;
   }
@@ -276,8 +285,11 @@ final class MergedAuxWriter implements Closeable {
 
   /** As {@link #codes}, served from a window of partitions decoded together. */
   private byte[] windowedCodes(VectorSegment s, int p, long a, long b) throws IOException {
-    SegmentWindow w = codeWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.vectorField(), windowShare(codeBytes)));
-    return codeBytes(s, w.rows(p, a, b), a, b);
+    return codeBytes(s, codeWindow(s).rows(p, a, b), a, b);
+  }
+
+  private SegmentWindow codeWindow(VectorSegment s) {
+    return codeWindows.computeIfAbsent(s, k -> new SegmentWindow(k, k.vectorField(), windowShare(codeBytes)));
   }
 
   /** The stored bytes of rows {@code [a, b)} of the segment's vector column. */
@@ -340,6 +352,14 @@ final class MergedAuxWriter implements Closeable {
   /** The output column as raw fixed-size lists: FLAT as is, SQ as dim bytes. */
   private Quantizer rawFlat() {
     return output instanceof Quantizer.Flat f ? f : new Quantizer.Flat(output.dimension(), 1);
+  }
+
+  /**
+   * The fragments of every row written, once all partitions are; fails if two segments cover one
+   * fragment (see {@link FragmentCoverage#check}).
+   */
+  java.util.SortedSet<Integer> fragments() throws MergeException {
+    return coverage.check(plan.segments());
   }
 
   /** Finishes the file: last pages, metadata, footer. */

@@ -27,10 +27,24 @@ final class SegmentWindow {
 
   /** Rows {@code [a, b)} of partition {@code p} (absolute row numbers), loading the window that starts at p if needed. */
   ColumnData rows(int p, long a, long b) throws IOException {
+    ColumnData w = window(p, a, b);
+    return ColumnDataOps.slice(w, (int) (a - from), (int) (b - from));
+  }
+
+  /**
+   * The whole window holding rows {@code [a, b)} of partition {@code p}, for callers that copy the rows out
+   * themselves (saving the copy a slice makes); row {@code a} is its row {@link #index}{@code (a)}.
+   */
+  ColumnData window(int p, long a, long b) throws IOException {
     if (rows == null || a < from || b > to) {
       load(p, a, b);
     }
-    return ColumnDataOps.slice(rows, (int) (a - from), (int) (b - from));
+    return rows;
+  }
+
+  /** Where absolute row {@code a} of the current window lies in it. */
+  int index(long a) {
+    return (int) (a - from);
   }
 
   private void load(int p, long a, long b) throws IOException {

@@ -7,14 +7,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * The ordered inputs of one merged segment, checked once before any byte is written: same index
  * type (IVF_FLAT, IVF_PQ or IVF_SQ; HNSW and RQ refused), distance, partition count, dimension,
  * quantizer structure, PQ codebook and IVF centroids (within 1e-5), SQ bit width, no segment given
- * twice, no fragment covered twice. Also fixes what the output's quantizer is.
+ * twice. Also fixes what the output's quantizer is. That no fragment is covered twice needs every row
+ * id, so the merge checks it as it copies them ({@link FragmentCoverage}), before publishing.
  */
 public final class VectorMergePlan {
   /** Largest element-wise difference tolerated between codebooks or centroids of segments. */
@@ -24,16 +23,13 @@ public final class VectorMergePlan {
   private final long[] lengths;
   private final Quantizer output;
   private final Tensor centroids;
-  private final SortedSet<Integer> fragments;
   private final long rows;
 
-  private VectorMergePlan(List<VectorSegment> segments, long[] lengths, Quantizer output, Tensor centroids,
-      SortedSet<Integer> fragments, long rows) {
+  private VectorMergePlan(List<VectorSegment> segments, long[] lengths, Quantizer output, Tensor centroids, long rows) {
     this.segments = List.copyOf(segments);
     this.lengths = lengths;
     this.output = output;
     this.centroids = centroids;
-    this.fragments = fragments;
     this.rows = rows;
   }
 
@@ -76,18 +72,9 @@ public final class VectorMergePlan {
     if (centroids.getShapeCount() != 2 || centroids.getShape(0) != first.partitions()) {
       throw first.fail("centroids of shape " + centroids.getShapeList() + " do not match " + first.partitions() + " partitions");
     }
-    SortedSet<Integer> fragments = new TreeSet<>();
-    Map<Integer, String> owner = new HashMap<>();
     long[] lengths = new long[first.partitions()];
     long rows = 0;
     for (VectorSegment s : segments) {
-      for (int f : s.fragments()) {
-        String other = owner.putIfAbsent(f, s.name());
-        if (other != null) {
-          throw s.fail("covers fragment " + f + ", which segment " + other + " also covers");
-        }
-        fragments.add(f);
-      }
       for (int p = 0; p < lengths.length; p++) {
         lengths[p] += s.length(p);
       }
@@ -98,7 +85,7 @@ public final class VectorMergePlan {
         throw new MergeException(null, "a merged partition would hold " + len + " rows, more than an IVF length can say");
       }
     }
-    return new VectorMergePlan(segments, lengths, outputQuantizer(segments), centroids, fragments, rows);
+    return new VectorMergePlan(segments, lengths, outputQuantizer(segments), centroids, rows);
   }
 
   /**
@@ -239,10 +226,6 @@ public final class VectorMergePlan {
 
   public Tensor centroids() {
     return centroids;
-  }
-
-  public SortedSet<Integer> fragments() {
-    return fragments;
   }
 
   public long rows() {

@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.lancemerge.format.LanceFileReader;
 import dev.lancemerge.format.LanceFormatException;
-import dev.lancemerge.format.data.ColumnData;
 import dev.lancemerge.format.proto.index.IVF;
 import dev.lancemerge.format.proto.index.Tensor;
 import dev.lancemerge.kernel.MergeException;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -284,21 +281,7 @@ public final class VectorSegment implements Closeable {
       long min = Long.MAX_VALUE;
       for (long a = 0; a < aux.numRows(); a += ROW_ID_WINDOW) {
         long b = Math.min(aux.numRows(), a + ROW_ID_WINDOW);
-        ColumnData ids = aux.readData(rowIdField, a, b);
-        if (ids.kind() != ColumnData.Kind.FIXED || ids.byteWidth() != 8) {
-          throw fail("auxiliary.idx _rowid is not a 64-bit column");
-        }
-        ByteBuffer bb = ByteBuffer.wrap(ids.values()).order(ByteOrder.LITTLE_ENDIAN);
-        int last = -1;
-        for (int i = 0; i < ids.length(); i++) {
-          long id = bb.getLong(i * 8);
-          min = Long.compareUnsigned(id, min) < 0 ? id : min;
-          int frag = (int) (id >>> 32);
-          if (frag != last) {
-            out.add(frag);
-            last = frag;
-          }
-        }
+        min = FragmentCoverage.scan(this, aux.readData(rowIdField, a, b), out, min);
       }
       minRowId = min;
       fragments = Collections.unmodifiableSortedSet(out);

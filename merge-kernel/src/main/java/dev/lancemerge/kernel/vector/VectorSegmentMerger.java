@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
 
 /**
  * Merges vector index segments (IVF_FLAT, IVF_PQ, IVF_SQ) into one new segment directory that
  * real Lance opens and searches: partition by partition, shard by shard in the given order. The
  * output is written under a temporary name next to the target and published by one rename, so a
- * failed merge leaves nothing at the target.
+ * failed merge leaves nothing at the target; that is also what lets segments that cover one fragment
+ * twice be refused after the copy, from the row ids it decoded anyway, instead of in a pre-pass.
  */
 public final class VectorSegmentMerger {
   private VectorSegmentMerger() {}
@@ -35,10 +37,12 @@ public final class VectorSegmentMerger {
       VectorMergePlan plan = VectorMergePlan.of(segments);
       try (OutputDirectory out = OutputDirectory.create(outputDir)) {
         MergedAuxWriter aux = new MergedAuxWriter(out.file("auxiliary.idx"), plan, options);
+        SortedSet<Integer> fragments;
         try {
           for (int p = 0; p < plan.partitions(); p++) {
             aux.writePartition(p);
           }
+          fragments = aux.fragments();
         } catch (IOException | RuntimeException e) {
           aux.abort();
           throw e;
@@ -49,7 +53,7 @@ public final class VectorSegmentMerger {
         out.publish();
         VectorSegment first = plan.first();
         return new MergeResult(outputDir, first.type(), first.distance(), plan.partitions(), plan.rows(), bytes,
-            (System.nanoTime() - start) / 1e9, plan.fragments());
+            (System.nanoTime() - start) / 1e9, fragments);
       }
     } finally {
       for (VectorSegment s : segments) {

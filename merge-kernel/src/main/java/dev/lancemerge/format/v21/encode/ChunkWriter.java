@@ -18,17 +18,19 @@ final class ChunkWriter {
   private final boolean rep;
   private final boolean def;
   private final int numBuffers;
-  private final ByteSink data = new ByteSink(1 << 16);
+  private final ByteSink data;
   private final ByteSink meta = new ByteSink(256);
 
-  ChunkWriter(boolean rep, boolean def, int numBuffers) {
+  /** {@code expectedBytes}: about the page's data size, so the buffer is not regrown (and recopied) as chunks come. */
+  ChunkWriter(boolean rep, boolean def, int numBuffers, long expectedBytes) {
     this.rep = rep;
     this.def = def;
     this.numBuffers = numBuffers;
+    this.data = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64, Math.max(1 << 16, expectedBytes)));
   }
 
   /** The serialized size of a chunk, or -1 if it cannot be described (a u16 overflows or > 32 KiB). */
-  long size(int numLevels, byte[][] buffers) {
+  long size(int numLevels, ChunkBuffer[] buffers) {
     if ((rep || def) && (numLevels > 0xFFFF || 2L * numLevels > 0xFFFF)) {
       return -1;
     }
@@ -41,11 +43,11 @@ final class ChunkWriter {
     if (def) {
       n += levelBytes + ByteSink.pad(levelBytes, 8);
     }
-    for (byte[] b : buffers) {
-      if (b.length > 0xFFFF) {
+    for (ChunkBuffer b : buffers) {
+      if (b.length() > 0xFFFF) {
         return -1;
       }
-      n += b.length + ByteSink.pad(b.length, 8);
+      n += b.length() + ByteSink.pad(b.length(), 8);
     }
     return n <= MAX_CHUNK_BYTES ? n : -1;
   }
@@ -54,7 +56,7 @@ final class ChunkWriter {
    * Appends one chunk. {@code log2Values} is log2 of the item count for all but the last chunk, which
    * stores 0 (readers derive its count from the page's item count).
    */
-  void add(RepDefLevels levels, int levelFrom, int levelTo, byte[][] buffers, int log2Values) {
+  void add(RepDefLevels levels, int levelFrom, int levelTo, ChunkBuffer[] buffers, int log2Values) {
     int start = data.size();
     int numLevels = levelTo - levelFrom;
     data.u16(rep || def ? numLevels : 0);
@@ -64,8 +66,8 @@ final class ChunkWriter {
     if (def) {
       data.u16(2 * numLevels);
     }
-    for (byte[] b : buffers) {
-      data.u16(b.length);
+    for (ChunkBuffer b : buffers) {
+      data.u16(b.length());
     }
     data.padTo(8, FILL);
     if (rep) {
@@ -80,8 +82,8 @@ final class ChunkWriter {
       }
       data.padTo(8, FILL);
     }
-    for (byte[] b : buffers) {
-      data.bytes(b);
+    for (ChunkBuffer b : buffers) {
+      data.bytes(b.array(), b.offset(), b.length());
       data.padTo(8, FILL);
     }
     int bytes = data.size() - start;

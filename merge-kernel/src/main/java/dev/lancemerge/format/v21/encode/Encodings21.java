@@ -3,14 +3,22 @@ package dev.lancemerge.format.v21.encode;
 import dev.lancemerge.format.proto.v21.CompressiveEncoding;
 import dev.lancemerge.format.proto.v21.FixedSizeList;
 import dev.lancemerge.format.proto.v21.Flat;
+import dev.lancemerge.format.proto.v21.InlineBitpacking;
 import dev.lancemerge.format.proto.v21.Variable;
 
-/** The uncompressed {@code CompressiveEncoding} descriptions this writer emits. */
+/** The {@code CompressiveEncoding} descriptions this writer emits: uncompressed, or bit-packed integers. */
 final class Encodings21 {
   private Encodings21() {}
 
   static CompressiveEncoding flat(long bitsPerValue) {
     return CompressiveEncoding.newBuilder().setFlat(Flat.newBuilder().setBitsPerValue(bitsPerValue)).build();
+  }
+
+  /** {@code inline_bitpacking{uncompressed_bits_per_value}}: FastLanes chunks, each with its bit width. */
+  static CompressiveEncoding inlineBitpacking(int bits) {
+    return CompressiveEncoding.newBuilder()
+        .setInlineBitpacking(InlineBitpacking.newBuilder().setUncompressedBitsPerValue(bits))
+        .build();
   }
 
   /** Strings/binary: {@code variable{offsets = flat{32|64}}}, no buffer compression. */

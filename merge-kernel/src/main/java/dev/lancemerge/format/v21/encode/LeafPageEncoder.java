@@ -11,7 +11,7 @@ import dev.lancemerge.format.EncodedPage;
  *   <li>no item has a value but there is structure (only empty/null lists, or all items null inside
  *       lists/structs) → constant layout with raw rep/def buffers ("complex all-null");
  *   <li>largest value under 256 bytes → mini-block ({@code flat}, {@code fixed_size_list} or
- *       {@code variable});
+ *       {@code variable}; integers {@code inline_bitpacking} when asked for and narrower than their type);
  *   <li>otherwise → full-zip.
  * </ol>
  */
@@ -21,7 +21,7 @@ final class LeafPageEncoder {
 
   private LeafPageEncoder() {}
 
-  static EncodedPage encode(Leaf leaf, int numRows) {
+  static EncodedPage encode(Leaf leaf, int numRows, boolean bitpack) {
     RepDefLevels levels = RepDefBuilder.build(leaf.layers(), numRows);
     LeafValues values = LeafValues.of(leaf, levels);
     boolean allNull = values.nullItems == values.count;
@@ -33,7 +33,8 @@ final class LeafPageEncoder {
     }
     if (values.maxValueBytes() < MINIBLOCK_MAX_VALUE_BYTES) {
       try {
-        return MiniBlockPageEncoder.encode(values, levels, numRows);
+        boolean integers = leaf.field().getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.Int;
+        return MiniBlockPageEncoder.encode(values, levels, numRows, bitpack && integers);
       } catch (MiniBlockPageEncoder.ChunkTooLargeException e) {
         if (!FullZipPageEncoder.supports(values)) {
           throw new IllegalArgumentException("field '" + leaf.field().getName() + "': " + e.getMessage(), e);

@@ -124,9 +124,9 @@ final class LeafValues {
   /** Copies {@code width}-byte slots of each item. */
   private static byte[] gatherFixed(byte[] src, int width, RepDefLevels levels, int n) {
     if (levels.itemSlots() == null) {
-      byte[] v = new byte[Math.multiplyExact(n, width)];
-      System.arraycopy(src, 0, v, 0, v.length);
-      return v;
+      int bytes = Math.multiplyExact(n, width);
+      // Every slot is an item: the leaf's own array serves (pages only read it).
+      return src.length == bytes ? src : java.util.Arrays.copyOf(src, bytes);
     }
     byte[] v = new byte[Math.multiplyExact(n, width)];
     for (int k = 0; k < n; k++) {

@@ -28,10 +28,14 @@ final class MiniBlockPageEncoder {
 
   private MiniBlockPageEncoder() {}
 
-  static EncodedPage encode(LeafValues values, RepDefLevels levels, long numRows) throws ChunkTooLargeException {
-    MiniBlockValues chunker = MiniBlockValues.of(values);
+  /** {@code bitpack}: the values are integers that may be bit-packed. */
+  static EncodedPage encode(LeafValues values, RepDefLevels levels, long numRows, boolean bitpack)
+      throws ChunkTooLargeException {
+    MiniBlockValues chunker = MiniBlockValues.of(values, bitpack);
     boolean hasLevels = levels.hasRep() || levels.hasDef();
-    ChunkWriter writer = new ChunkWriter(levels.hasRep(), levels.hasDef(), chunker.numBuffers());
+    // Chunk headers, padding and levels add little to the values; 1/8 more plus the levels is ample.
+    long expected = values.dataBytes() + values.dataBytes() / 8 + 4L * levels.numLevels() + 1024;
+    ChunkWriter writer = new ChunkWriter(levels.hasRep(), levels.hasDef(), chunker.numBuffers(), expected);
     int[] itemLevel = itemLevelPositions(levels);
     RepetitionIndex repIndex = levels.hasRep() ? new RepetitionIndex(levels) : null;
     int numItems = levels.numItems();
@@ -43,7 +47,7 @@ final class MiniBlockPageEncoder {
       while (true) {
         boolean last = n == remaining;
         int levelEnd = last ? levels.numLevels() : itemLevel[item + n - 1] + 1;
-        byte[][] buffers = chunker.chunk(item, n);
+        ChunkBuffer[] buffers = chunker.chunk(item, n);
         if (writer.size(hasLevels ? levelEnd - level : 0, buffers) >= 0) {
           writer.add(levels, level, hasLevels ? levelEnd : level, buffers, last ? 0 : Integer.numberOfTrailingZeros(n));
           if (repIndex != null) {
@@ -62,7 +66,7 @@ final class MiniBlockPageEncoder {
       item += n;
     }
     MiniBlockLayout.Builder layout = MiniBlockLayout.newBuilder()
-        .setValueCompression(Encodings21.valueEncoding(values))
+        .setValueCompression(chunker.encoding())
         .addAllLayers(levels.layers())
         .setNumBuffers(chunker.numBuffers())
         .setRepetitionIndexDepth(repIndex == null ? 0 : 1)

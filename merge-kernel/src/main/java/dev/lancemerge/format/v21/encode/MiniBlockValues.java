@@ -1,6 +1,11 @@
 package dev.lancemerge.format.v21.encode;
 
+import dev.lancemerge.format.codec.FastLanes;
+import dev.lancemerge.format.codec.InlineBitpacking;
+import dev.lancemerge.format.codec.Words;
 import dev.lancemerge.format.data.Bitmaps;
+import dev.lancemerge.format.proto.v21.CompressiveEncoding;
+import java.nio.ByteBuffer;
 
 /**
  * Cuts a page's values into mini-block chunks: how many items a chunk should hold and the value
@@ -22,10 +27,11 @@ abstract class MiniBlockValues {
     this.values = values;
   }
 
-  static MiniBlockValues of(LeafValues v) {
+  /** {@code bitpack}: {@code v} holds integers, to be bit-packed if that saves bytes. */
+  static MiniBlockValues of(LeafValues v, boolean bitpack) {
     switch (v.kind) {
       case FIXED:
-        return new Fixed(v);
+        return bitpack && Bitpacked.saves(v) ? new Bitpacked(v) : new Fixed(v);
       case BOOL:
         return new Bits(v);
       case FSL:
@@ -46,8 +52,13 @@ abstract class MiniBlockValues {
    */
   abstract int preferredItems(int start);
 
+  /** How the chunks' values are encoded ({@code MiniBlockLayout.value_compression}). */
+  CompressiveEncoding encoding() {
+    return Encodings21.valueEncoding(values);
+  }
+
   /** The value buffers of items {@code [start, start + n)}. */
-  abstract byte[][] chunk(int start, int n);
+  abstract ChunkBuffer[] chunk(int start, int n);
 
   /**
    * Lance's {@code find_log_vals_per_chunk}: start at 2 values (8 for sub-byte widths) and double
@@ -90,11 +101,58 @@ abstract class MiniBlockValues {
     }
 
     @Override
-    byte[][] chunk(int start, int n) {
+    ChunkBuffer[] chunk(int start, int n) {
       int w = values.byteWidth;
-      byte[] b = new byte[n * w];
-      System.arraycopy(values.data, start * w, b, 0, b.length);
-      return new byte[][] {b};
+      return new ChunkBuffer[] {new ChunkBuffer(values.data, start * w, n * w)};
+    }
+  }
+
+  /**
+   * Integers whose page leaves high bits unused: Lance's {@code inline_bitpacking}, as Lance writes it,
+   * one FastLanes chunk of 1024 values (at the chunk's own bit width) per mini-block chunk.
+   */
+  static final class Bitpacked extends MiniBlockValues {
+    private final int bits;
+    private final long[] words;
+
+    Bitpacked(LeafValues v) {
+      super(v);
+      bits = 8 * v.byteWidth;
+      words = Words.read(bits, ByteBuffer.wrap(v.data), v.count);
+    }
+
+    /** True for 8/16/32/64-bit values none of which sets its top bit: then every chunk packs narrower. */
+    static boolean saves(LeafValues v) {
+      int w = v.byteWidth;
+      if (!Words.isWordSize(8 * w)) {
+        return false;
+      }
+      for (int top = w - 1; top < v.data.length; top += w) {
+        if (v.data[top] < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    int numBuffers() {
+      return 1;
+    }
+
+    @Override
+    int preferredItems(int start) {
+      return FastLanes.CHUNK;
+    }
+
+    @Override
+    CompressiveEncoding encoding() {
+      return Encodings21.inlineBitpacking(bits);
+    }
+
+    @Override
+    ChunkBuffer[] chunk(int start, int n) {
+      return new ChunkBuffer[] {ChunkBuffer.of(InlineBitpacking.encode(bits, words, start, n))};
     }
   }
 
@@ -115,8 +173,8 @@ abstract class MiniBlockValues {
     }
 
     @Override
-    byte[][] chunk(int start, int n) {
-      return new byte[][] {sliceBits(values.data, start, n)};
+    ChunkBuffer[] chunk(int start, int n) {
+      return new ChunkBuffer[] {ChunkBuffer.of(sliceBits(values.data, start, n))};
     }
   }
 
@@ -148,20 +206,19 @@ abstract class MiniBlockValues {
     }
 
     @Override
-    byte[][] chunk(int start, int n) {
+    ChunkBuffer[] chunk(int start, int n) {
       int dim = values.dim;
-      byte[] data;
+      ChunkBuffer data;
       if (values.byteWidth == 0) {
-        data = sliceBits(values.data, (long) start * dim, (long) n * dim);
+        data = ChunkBuffer.of(sliceBits(values.data, (long) start * dim, (long) n * dim));
       } else {
         int rowBytes = values.byteWidth * dim;
-        data = new byte[n * rowBytes];
-        System.arraycopy(values.data, start * rowBytes, data, 0, data.length);
+        data = new ChunkBuffer(values.data, start * rowBytes, n * rowBytes);
       }
       if (values.childValidity == null) {
-        return new byte[][] {data};
+        return new ChunkBuffer[] {data};
       }
-      return new byte[][] {sliceBits(values.childValidity, (long) start * dim, (long) n * dim), data};
+      return new ChunkBuffer[] {ChunkBuffer.of(sliceBits(values.childValidity, (long) start * dim, (long) n * dim)), data};
     }
   }
 
@@ -201,7 +258,7 @@ abstract class MiniBlockValues {
     }
 
     @Override
-    byte[][] chunk(int start, int n) {
+    ChunkBuffer[] chunk(int start, int n) {
       long base = values.offsets[start];
       long bytes = values.offsets[start + n] - base;
       long head = (long) (n + 1) * width;
@@ -211,7 +268,7 @@ abstract class MiniBlockValues {
       }
       out.bytes(values.data, (int) base, (int) bytes);
       out.padTo(width, (byte) 0x48);
-      return new byte[][] {out.toArray()};
+      return new ChunkBuffer[] {ChunkBuffer.of(out.toArray())};
     }
   }
 }

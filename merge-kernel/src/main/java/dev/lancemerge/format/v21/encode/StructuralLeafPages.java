@@ -10,13 +10,14 @@ import org.apache.arrow.vector.types.pojo.Field;
 public final class StructuralLeafPages {
   private StructuralLeafPages() {}
 
-  public static List<EncodedPage> encode(Field field, ColumnData rows) {
+  /** {@code bitpack}: integer leaves may be bit-packed (see {@link MiniBlockValues.Bitpacked}). */
+  public static List<EncodedPage> encode(Field field, ColumnData rows, boolean bitpack) {
     if (rows.length() == 0) {
       return List.of(); // Lance never writes empty pages
     }
     List<EncodedPage> pages = new ArrayList<>();
     for (Leaf leaf : LeafShredder.shred(field, rows)) {
-      pages.add(LeafPageEncoder.encode(leaf, rows.length()));
+      pages.add(LeafPageEncoder.encode(leaf, rows.length(), bitpack));
     }
     return pages;
   }
