@@ -33,13 +33,14 @@ import org.lance.index.IndexType;
  * ({@code --dir}) and timed again later ({@code --reuse}), e.g. under a small heap.
  */
 final class MergeBench {
-  static final Set<String> OPTIONS = Set.of("--rows", "--dim", "--segments", "--partitions", "--type", "--repeat",
+  static final Set<String> OPTIONS = Set.of("--rows", "--dim", "--segments", "--partitions", "--type", "--repeat", "--warmup",
       "--dir", "--reuse", "--memory", "--pq-sub-vectors", "--durable");
   static final long DEFAULT_ROWS = 1_000_000;
   static final int DEFAULT_DIM = 128;
   static final int DEFAULT_SEGMENTS = 8;
   static final int DEFAULT_PARTITIONS = 256;
   static final int DEFAULT_REPEAT = 3;
+  static final int DEFAULT_WARMUP = 5;
   static final long SEED = 42;
   static final String SETUP_FILE = "bench-merge.json";
   static final String DATASET = "dataset";
@@ -71,7 +72,7 @@ final class MergeBench {
 
   static String help() {
     return "Usage: " + Main.JAR + " bench merge [--rows N] [--dim D] [--segments S] [--partitions P]\n"
-        + "           [--type flat|pq|both] [--repeat R] [--dir DIR | --reuse DIR] [--memory BYTES]\n"
+        + "           [--type flat|pq|both] [--repeat R] [--warmup W] [--dir DIR | --reuse DIR] [--memory BYTES]\n"
         + "           [--pq-sub-vectors M]\n\n"
         + "Builds the input with real Lance (lance-core): a dataset of N rows (id int64, vec\n"
         + "FixedSizeList<float32>[D], clustered vectors) in S fragments, IVF centroids (P partitions, l2)\n"
@@ -79,8 +80,9 @@ final class MergeBench {
         + "trained once with trainPqCodebook on a sample (" + BenchIndexes.PQ_SAMPLE_RATE + " x 256 rows, "
         + BenchIndexes.PQ_MAX_ITERS + " iterations),\n"
         + "and one uncommitted segment per fragment and type (createIndex with withFragmentIds).\n"
-        + "Then, for each type, on the same S segments, one untimed warm-up of each contender (checking\n"
-        + "that both merges hold N rows) and R timed runs of each, alternating who goes first:\n"
+        + "Then, for each type, on the same S segments, W untimed warm-up runs of each contender (the first\n"
+        + "checks that both merges hold N rows; the others let the JIT compile our merge, as it is in a\n"
+        + "long-running job) and R timed runs of each, alternating who goes first:\n"
         + "  lance-core  Dataset.mergeExistingIndexSegments(segments)\n"
         + "  ours        VectorSegmentMerger.merge(segment dirs, OUT, --memory)\n"
         + "  copy        Files.copy of every segment file to a scratch directory\n"
@@ -95,6 +97,7 @@ final class MergeBench {
         + "  --partitions P      IVF partitions (default: " + DEFAULT_PARTITIONS + ")\n"
         + "  --type T            flat, pq or both (default: both)\n"
         + "  --repeat R          timed runs of each contender per type (default: " + DEFAULT_REPEAT + ")\n"
+        + "  --warmup W          untimed runs of each contender first (default: " + DEFAULT_WARMUP + ")\n"
         + "  --dir DIR           build in DIR (empty or new) and keep the dataset and segments there\n"
         + "                      (default: a temporary directory, deleted afterwards)\n"
         + "  --reuse DIR         skip the build: time the segments a previous --dir DIR run built (its\n"
@@ -129,6 +132,7 @@ final class MergeBench {
       default -> throw a.usage("option --type must be flat, pq or both, not '" + a.string("--type", "") + "'");
     };
     int repeat = (int) a.number("--repeat", DEFAULT_REPEAT, 1, 1_000);
+    int warmup = (int) a.number("--warmup", DEFAULT_WARMUP, 1, 100);
     long memory = a.bytes("--memory", MergeOptions.DEFAULT_MEMORY_BUDGET, 1L << 20, Long.MAX_VALUE);
     String sync = a.string("--durable", "no");
     if (!sync.equals("yes") && !sync.equals("no")) {
@@ -193,7 +197,7 @@ final class MergeBench {
       ObjectNode json = Json.object();
       json.put("bench", "merge").put("dir", work.toString()).put("rows", setup.rows).put("dim", setup.dim)
           .put("segments", setup.segments).put("partitions", setup.partitions)
-          .put("pqSubVectors", setup.subVectors).put("repeat", repeat).put("memoryBytes", memory).put("durable", durable)
+          .put("pqSubVectors", setup.subVectors).put("repeat", repeat).put("warmup", warmup).put("memoryBytes", memory).put("durable", durable)
           .put("maxHeapBytes", Runtime.getRuntime().maxMemory());
       ArrayNode results = json.putArray("results");
       for (Kind kind : kinds) {
@@ -202,7 +206,7 @@ final class MergeBench {
           throw new BadInputException(work.resolve(SETUP_FILE) + ": holds no " + kind.type + " segments (built: "
               + setup.built() + "); pick --type accordingly");
         }
-        results.add(benchType(work, scratch, setup, kind, segs, repeat, memory, allocator));
+        results.add(benchType(work, scratch, setup, kind, segs, repeat, warmup, memory, allocator));
       }
       out.println(Json.line(json));
       return ExitCode.OK;
@@ -256,7 +260,7 @@ final class MergeBench {
 
   // ---------------------------------------------------------------- timing
 
-  private ObjectNode benchType(Path work, Path scratch, Setup setup, Kind kind, JsonNode segs, int repeat, long memory,
+  private ObjectNode benchType(Path work, Path scratch, Setup setup, Kind kind, JsonNode segs, int repeat, int warmup, long memory,
       BufferAllocator allocator) throws Exception {
     Path datasetDir = work.resolve(DATASET);
     List<Index> indexes = new ArrayList<>();
@@ -280,10 +284,13 @@ final class MergeBench {
     Contenders c = new Contenders(datasetDir, scratch, indexes, dirs,
         new MergeOptions(memory, MergeOptions.DEFAULT_PAGE_BYTES, durable), allocator);
 
-    // Warm-up: each once, untimed; both merges must hold every row.
+    // Warm-up, untimed: the first run of each must hold every row.
     long[] outBytes = new long[3];
     for (int who = 0; who < 3; who++) {
       Run r = c.run(who, true);
+      for (int w = 1; w < warmup; w++) {
+        c.run(who, false);
+      }
       outBytes[who] = r.outputBytes;
       if (who < 2 && r.rows != setup.rows) {
         throw new BadInputException(kind.type + ": " + WHO[who] + "'s merged segment holds " + r.rows + " rows, expected "
