@@ -44,6 +44,11 @@ final class E2eJob {
     conf.set(MergeJobOptions.DATASET, d.dir.toString());
     conf.set(MergeJobOptions.INDEX_NAMES, d.indexNames());
     if (staging != null) {
+      try {
+        Files.createDirectories(staging);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       conf.set(MergeJobOptions.STAGING_DIR, staging.toString());
     }
     conf.set(MergeJobOptions.DISCOVERY_INTERVAL, Duration.ofMillis(200));
