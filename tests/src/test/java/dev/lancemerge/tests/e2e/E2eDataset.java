@@ -104,6 +104,13 @@ final class E2eDataset {
     }
   }
 
+  /** An existing dataset whose segments the test keeps itself (no per-fragment segment map). */
+  static E2eDataset wrap(Path dir, List<IndexSpec> indexes) {
+    Map<String, Map<Integer, Segment>> segs = new LinkedHashMap<>();
+    indexes.forEach(i -> segs.put(i.name(), new LinkedHashMap<>()));
+    return new E2eDataset(dir, new int[0], List.copyOf(indexes), segs, null);
+  }
+
   /** A copy of the dataset at {@code target} (its manifest and every segment directory, same uuids). */
   E2eDataset copyTo(Path target) throws IOException {
     RealLanceIndexes.copyTree(dir, target);

@@ -56,6 +56,34 @@ final class E2eQueries {
     }
   }
 
+  /**
+   * Answers compared as "the same top k": per query the same distances at every rank, bit for bit, and the same
+   * hits (id and row id) wherever the distance is below the k-th one. Only WHICH of several rows tied at exactly the
+   * k-th distance fills the last places may differ (and the order among tied rows): PQ codes of near-duplicate rows
+   * tie often, and Lance then picks by the rows' order inside the partition, which follows the merge order (the
+   * job merges in tiers, the reference in one step). Returns the differing queries, empty if none.
+   */
+  static List<String> differences(List<List<Hit>> expected, List<List<Hit>> actual) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < expected.size(); i++) {
+      List<Hit> e = expected.get(i);
+      List<Hit> a = actual.get(i);
+      List<Float> de = e.stream().map(Hit::distance).toList();
+      List<Float> da = a.stream().map(Hit::distance).toList();
+      boolean same = de.equals(da);
+      if (same && !e.isEmpty()) {
+        float last = de.get(de.size() - 1);
+        Set<Hit> se = new HashSet<>(e.stream().filter(h -> h.distance() < last).toList());
+        Set<Hit> sa = new HashSet<>(a.stream().filter(h -> h.distance() < last).toList());
+        same = se.equals(sa);
+      }
+      if (!same) {
+        out.add("query " + i + ": expected " + e + " but got " + a);
+      }
+    }
+    return out;
+  }
+
   /** Exact top-k ids by L2 over all rows (brute force). */
   static List<long[]> groundTruth(long rows, List<float[]> qs) {
     float[][] all = new float[(int) rows][];
