@@ -5,13 +5,16 @@ import java.util.Objects;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.util.InstantiationUtil;
 
 /**
- * A Flink serializer for an immutable value type, driven by its {@link Format}. Values are immutable, so a copy is
- * the value itself. Used for the job's records and state so that nothing falls back to Kryo.
+ * A Flink serializer for a value type, driven by its {@link Format}. For immutable values a copy is the value itself;
+ * a mutable type's values ({@link Format#immutable()} false) are copied by a serialization round trip. Used for the
+ * job's records and state so that nothing falls back to Kryo.
  */
 public final class FormatSerializer<T> extends TypeSerializer<T> {
   private static final long serialVersionUID = 1L;
@@ -28,7 +31,7 @@ public final class FormatSerializer<T> extends TypeSerializer<T> {
 
   @Override
   public boolean isImmutableType() {
-    return true;
+    return format.immutable();
   }
 
   @Override
@@ -43,12 +46,24 @@ public final class FormatSerializer<T> extends TypeSerializer<T> {
 
   @Override
   public T copy(T from) {
-    return from;
+    if (format.immutable() || from == null) {
+      return from;
+    }
+    // A real copy for mutable values: the heap backend's copy-on-write hands the task a copy while an asynchronous
+    // snapshot serializes the original; returning the same object let the planner mutate its IndexPlan during
+    // that serialization (ConcurrentModificationException, failed checkpoints, or a torn snapshot).
+    try {
+      DataOutputSerializer out = new DataOutputSerializer(256);
+      format.write(from, out);
+      return format.read(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot copy a " + format.type().getSimpleName(), e);
+    }
   }
 
   @Override
   public T copy(T from, T reuse) {
-    return from;
+    return copy(from);
   }
 
   @Override

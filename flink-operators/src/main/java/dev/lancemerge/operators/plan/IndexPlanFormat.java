@@ -25,6 +25,12 @@ public final class IndexPlanFormat implements Format<IndexPlan> {
     return IndexPlan.class;
   }
 
+  /** The planner updates its plan in place: state snapshots need real copies (see {@link Format#immutable()}). */
+  @Override
+  public boolean immutable() {
+    return false;
+  }
+
   @Override
   public void write(IndexPlan p, DataOutputView out) throws IOException {
     out.writeByte(VERSION);
