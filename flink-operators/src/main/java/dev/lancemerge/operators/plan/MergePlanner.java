@@ -204,7 +204,7 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
     SegmentSplit s = x.split();
     if (s.origin() == SegmentSplit.Origin.STAGED && staging != null) {
       try {
-        staging.quarantine(Path.of(s.descriptorPath()), x.reason());
+        staging.quarantine(Path.of(s.descriptorPath()), s.descriptorName() + ": " + x.reason());
         LOG.warn("Index {}: staged segment {} quarantined ({}): {}", plan.indexName(), s.segmentUuid(),
             s.descriptorName(), x.reason());
       } catch (Exception e) {

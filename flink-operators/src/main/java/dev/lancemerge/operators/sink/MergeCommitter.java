@@ -207,7 +207,8 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
       return;
     }
     try {
-      staging.quarantine(Path.of(s.descriptorPath()), reason);
+      Path d = Path.of(s.descriptorPath());
+      staging.quarantine(d, d.getFileName() + ": " + reason);
       LOG.warn("Index {}: staged segment {} quarantined: {}", c.indexName(), s.uuid(), reason);
     } catch (Exception e) {
       LOG.warn("Index {}: staged segment {} could not be quarantined ({}): {}", c.indexName(), s.uuid(), reason,

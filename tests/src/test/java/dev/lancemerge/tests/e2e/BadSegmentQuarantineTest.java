@@ -99,10 +99,10 @@ class BadSegmentQuarantineTest {
     for (String n : quarantined) {
       Path reason = quarantine.resolve(n + StagingArea.REASON_SUFFIX);
       assertThat(reason).as("reason for %s", n).exists();
-      // The reason names the segment (docs/staged-segments.md shows it starting with the descriptor's name; the
-      // planner's and committer's quarantines start with "segment <uuid>" instead).
+      // The reason starts with the descriptor's name (docs/staged-segments.md) and names the segment.
       String uuid = n.substring(n.indexOf('-') + 1, n.length() - StagingArea.DESCRIPTOR_SUFFIX.length());
-      assertThat(Files.readString(reason)).as("reason for %s", n).contains(uuid).contains("quarantined-at");
+      assertThat(Files.readString(reason)).as("reason for %s", n).startsWith(n + ": ").contains(uuid)
+          .contains("quarantined-at");
     }
     assertThat(E2eJob.names(staging.resolve(StagingArea.DONE_DIR))).as("good staged descriptors done").hasSize(2);
     assertThat(E2eJob.waiting(staging)).isEmpty();
