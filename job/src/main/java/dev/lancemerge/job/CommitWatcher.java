@@ -30,13 +30,13 @@ import java.util.stream.Stream;
  * commit time. It also reports merges in progress: the kernel writes each merged segment into a hidden directory
  * {@code _indices/.<uuid>.tmp-*} and renames it when done, so a hidden directory that stays is a long merge.
  *
- * <p>Not thread-safe: one thread calls {@link #poll}.
+ * <p>One thread calls {@link #poll}; another may call {@link #progress} (more often, to catch shorter merges).
  */
 final class CommitWatcher implements AutoCloseable {
 
   /** One merge the job committed, as the manifest shows it. */
   record Commit(long version, String index, int segmentsBefore, int segmentsAfter, long rows, long mergedRows,
-      long mergedBytes, int mergedSegments, SortedSet<Integer> mergedFragments, long commitTimeMillis,
+      long mergedBytes, List<UUID> added, SortedSet<Integer> mergedFragments, long commitTimeMillis,
       long discoveredAtMillis, long writtenAtMillis, String mergeId, Map<String, String> properties) {
 
     /** Commit time minus when the merge's earliest input was discovered, in seconds (NaN if not recorded). */
@@ -63,7 +63,7 @@ final class CommitWatcher implements AutoCloseable {
     return String.format(Locale.ROOT, "%s: merging, %.1f MB written in %.1f s", index, bytes / 1e6, seconds);
   }
 
-  private static final long PROGRESS_FIRST_MILLIS = 500;
+  private static final long PROGRESS_FIRST_MILLIS = 300;
   private static final long PROGRESS_EVERY_MILLIS = 1000;
 
   private final LanceDatasetCatalog catalog;
@@ -115,7 +115,6 @@ final class CommitWatcher implements AutoCloseable {
       }
     }
     lastVersion = Math.max(lastVersion, latest);
-    progress();
   }
 
   private void report(long v, String mergeId, Map<String, String> props) {
@@ -131,18 +130,18 @@ final class CommitWatcher implements AutoCloseable {
       SortedSet<Integer> covered = new TreeSet<>();
       SortedSet<Integer> merged = new TreeSet<>();
       long mergedBytes = 0;
-      int mergedSegments = 0;
+      List<UUID> added = new ArrayList<>();
       for (LiveSegment s : after.segmentsOf(index)) {
         covered.addAll(s.fragments());
         if (!b.contains(s.uuid())) {
           merged.addAll(s.fragments());
           mergedBytes += s.bytes();
-          mergedSegments++;
+          added.add(s.uuid());
         }
       }
       long rows = rows(v, covered);
       long mergedRows = rows(v, merged);
-      listener.commit(new Commit(v, index, b.size(), a.size(), rows, mergedRows, mergedBytes, mergedSegments, merged,
+      listener.commit(new Commit(v, index, b.size(), a.size(), rows, mergedRows, mergedBytes, added, merged,
           catalog.commitTimeMillis(v), number(props.get(CommitProperties.DISCOVERED_AT)),
           number(props.get(CommitProperties.WRITTEN_AT)), mergeId, props));
     }
@@ -170,7 +169,7 @@ final class CommitWatcher implements AutoCloseable {
   }
 
   /** Hidden output directories of merges being written: report the ones that have been there a while. */
-  private void progress() {
+  synchronized void progress() {
     long now = System.currentTimeMillis();
     Set<String> present = new HashSet<>();
     if (Files.isDirectory(indicesDir)) {

@@ -111,7 +111,14 @@ final class RunCommand implements Command {
       return TimeUtils.formatWithHighestUnit(d);
     }
     if (v instanceof MemorySize m) {
-      return m.toHumanReadableString().replaceAll(" \\(.*\\)$", "");
+      long b = m.getBytes();
+      for (String unit : List.of("tb", "gb", "mb", "kb")) {
+        long size = 1L << (10 * (4 - List.of("tb", "gb", "mb", "kb").indexOf(unit)));
+        if (b >= size && b % size == 0) {
+          return b / size + " " + unit;
+        }
+      }
+      return b + " bytes";
     }
     if (v instanceof List<?> l) {
       return String.join(";", l.stream().map(String::valueOf).toList());
@@ -348,47 +355,69 @@ final class RunCommand implements Command {
         out.flush();
       }
     })) {
-      long runningSince = -1;
-      long lastActivity = System.nanoTime();
-      String fingerprint = null;
-      while (true) {
-        Thread.sleep(POLL.toMillis());
-        JobStatus status = job.status();
-        if (status.isGloballyTerminalState()) {
-          watcher.poll();
-          Throwable f = job.failure();
-          throw new BadInputException("the job ended " + status + (f == null ? "" : ": " + rootMessage(f)), f);
+      Thread progress = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          watcher.progress();
+          try {
+            Thread.sleep(100);
+          } catch (InterruptedException e) {
+            return;
+          }
         }
+      }, "merge-progress");
+      progress.setDaemon(true);
+      progress.start();
+      try {
+        return watch(s, job, watcher, firstPass, staging, t0, out, tick);
+      } finally {
+        progress.interrupt();
+        progress.join(5_000);
+      }
+    }
+  }
+
+  private static int watch(Settings s, JobRunner.LocalJob job, CommitWatcher watcher, Duration firstPass, Path staging,
+      long t0, PrintStream out, Tick tick) throws Exception {
+    long runningSince = -1;
+    long lastActivity = System.nanoTime();
+    String fingerprint = null;
+    while (true) {
+      Thread.sleep(POLL.toMillis());
+      JobStatus status = job.status();
+      if (status.isGloballyTerminalState()) {
         watcher.poll();
-        if (status == JobStatus.RUNNING && runningSince < 0) {
-          runningSince = System.nanoTime();
-        }
-        if (tick != null && !tick.tick()) {
-          String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
-          watcher.poll();
-          out.println("stopped with a savepoint: " + sp);
-          return ExitCode.OK;
-        }
-        if (s.untilIdle() == null) {
-          continue;
-        }
-        String fp = watcher.latestVersion() + "|" + watcher.merging() + "|" + staged(staging);
-        if (!fp.equals(fingerprint) || watcher.merging()) {
-          fingerprint = fp;
-          lastActivity = System.nanoTime();
-        }
-        long now = System.nanoTime();
-        if (runningSince > 0 && now - runningSince >= firstPass.toNanos()
-            && now - lastActivity >= s.untilIdle().toNanos()) {
-          out.printf(Locale.ROOT, "idle for %s (dataset version %d): stopping with a savepoint%n",
-              TimeUtils.formatWithHighestUnit(s.untilIdle()), watcher.latestVersion());
-          out.flush();
-          String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
-          watcher.poll();
-          out.printf(Locale.ROOT, "stopped with a savepoint: %s (after %.1f s; a later run with --state-dir %s "
-              + "continues from it)%n", sp, (System.nanoTime() - t0) / 1e9, s.stateDir());
-          return ExitCode.OK;
-        }
+        Throwable f = job.failure();
+        throw new BadInputException("the job ended " + status + (f == null ? "" : ": " + rootMessage(f)), f);
+      }
+      watcher.poll();
+      if (status == JobStatus.RUNNING && runningSince < 0) {
+        runningSince = System.nanoTime();
+      }
+      if (tick != null && !tick.tick()) {
+        String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
+        watcher.poll();
+        out.println("stopped with a savepoint: " + sp);
+        return ExitCode.OK;
+      }
+      if (s.untilIdle() == null) {
+        continue;
+      }
+      String fp = watcher.latestVersion() + "|" + watcher.merging() + "|" + staged(staging);
+      if (!fp.equals(fingerprint) || watcher.merging()) {
+        fingerprint = fp;
+        lastActivity = System.nanoTime();
+      }
+      long now = System.nanoTime();
+      if (runningSince > 0 && now - runningSince >= firstPass.toNanos()
+          && now - lastActivity >= s.untilIdle().toNanos()) {
+        out.printf(Locale.ROOT, "idle for %s (dataset version %d): stopping with a savepoint%n",
+            TimeUtils.formatWithHighestUnit(s.untilIdle()), watcher.latestVersion());
+        out.flush();
+        String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
+        watcher.poll();
+        out.printf(Locale.ROOT, "stopped with a savepoint: %s (after %.1f s; a later run with --state-dir %s "
+            + "continues from it)%n", sp, (System.nanoTime() - t0) / 1e9, s.stateDir());
+        return ExitCode.OK;
       }
     }
   }
