@@ -110,7 +110,7 @@ public final class Main {
     b.append("\nExit codes: 0 ok, 1 bad input (unreadable file, segments that cannot be merged, results differ),"
         + " 2 usage error, 3 internal error.\n");
     b.append("\nExample:\n  ").append(JAR).append(" demo\n  ").append(JAR)
-        .append(" run --dataset /data/my.lance --index vec_idx,z_idx\n  ").append(JAR).append(" inspect demo-data/sample.lance\n  ")
+        .append(" run --dataset /data/my.lance --index vec_idx,z_idx\n  ").append(JAR).append(" inspect FILE.lance\n  ")
         .append(JAR).append(" merge --output OUT_DIR SEGMENT_DIR...\n");
     return b.toString();
   }
