@@ -94,7 +94,7 @@ final class RunCommand implements Command {
         .append(JobRunner.CHECKPOINTING_INTERVAL).append(", ").append(JobRunner.RESTORE_PATH).append(".\n\n")
         .append("Exit codes: 0 ok (stopped with a savepoint, or submitted to a cluster), 1 bad input (no such\n")
         .append("dataset, unknown index, the job failed), 2 usage error, 3 internal error.\n\n")
-        .append("Examples:\n")
+        .append("Example:\n")
         .append("  ").append(Main.JAR).append(" run --dataset /data/my.lance --index vec_idx,z_idx\n")
         .append("  ").append(Main.JAR).append(" run --dataset /data/my.lance --index vec_idx --until-idle 30s \\\n")
         .append("      -D lance-merge.policy.max-delay=10s -D lance-merge.source.discovery-interval=1s\n")
