@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * {@link Commit} per committed merge, read from the versions themselves: the index whose segments changed, segments
  * before and after, rows the index covers, the transaction properties ({@link CommitProperties}) and the manifest's
  * commit time. It also reports merges in progress: the kernel writes each merged segment into a hidden directory
- * {@code _indices/.<uuid>.tmp-*} and renames it when done, so a hidden directory that stays is a long merge.
+ * {@code _indices/.<uuid>.tmp-*} and renames it when done, so a hidden directory that stays is a long merge: one that
+ * has been there 0.3 s, or holds 64 MB already, is reported, then once a second.
  *
  * <p>One thread calls {@link #poll}; another may call {@link #progress} (more often, to catch shorter merges).
  */
@@ -64,6 +65,7 @@ final class CommitWatcher implements AutoCloseable {
   }
 
   private static final long PROGRESS_FIRST_MILLIS = 300;
+  private static final long PROGRESS_FIRST_BYTES = 64L << 20;
   private static final long PROGRESS_EVERY_MILLIS = 1000;
 
   private final LanceDatasetCatalog catalog;
@@ -179,9 +181,13 @@ final class CommitWatcher implements AutoCloseable {
           present.add(name);
           long[] seen = tmpSeen.computeIfAbsent(name, k -> new long[] {now, 0});
           long age = now - seen[0];
-          if (age >= PROGRESS_FIRST_MILLIS && now - seen[1] >= PROGRESS_EVERY_MILLIS) {
+          if (now - seen[1] < PROGRESS_EVERY_MILLIS) {
+            continue;
+          }
+          long bytes = age >= PROGRESS_FIRST_MILLIS ? -1 : sizeOf(p);
+          if (age >= PROGRESS_FIRST_MILLIS || bytes >= PROGRESS_FIRST_BYTES) {
             seen[1] = now;
-            listener.progress(indexOf(p), sizeOf(p), age / 1000.0);
+            listener.progress(indexOf(p), bytes >= 0 ? bytes : sizeOf(p), Math.max(age, 1) / 1000.0);
           }
         }
       } catch (IOException e) {
