@@ -69,7 +69,8 @@ final class RunCommand implements Command {
         .append("  --staging DIR            staging directory of announced (uncommitted) segments  [lance-merge.staging-dir]\n")
         .append("  --state-dir DIR          checkpoints and savepoints of local runs (default: DATASET" + STATE_DIR_SUFFIX + ",\n")
         .append("                           next to the dataset); without --savepoint, a local run restores\n")
-        .append("                           the newest complete checkpoint or savepoint found there\n")
+        .append("                           the newest complete checkpoint or savepoint found there; on a\n")
+        .append("                           cluster, only if given (a path every Flink process can reach)\n")
         .append("  --parallelism N          job parallelism (default: parallelism.default; locally: the cores)\n")
         .append("  --checkpoint-interval D  e.g. 10s, 500ms, 1min (default: execution.checkpointing.interval,\n")
         .append("                           else " + TimeUtils.formatWithHighestUnit(JobRunner.DEFAULT_CHECKPOINT_INTERVAL)
@@ -302,8 +303,10 @@ final class RunCommand implements Command {
       }
       checkDataset(s);
       Configuration conf = new Configuration(s.conf());
-      if (s.stateDirGiven()) {
-        conf = JobRunner.localConfiguration(conf, s.stateDir(), null);
+      if (s.stateDirGiven()) { // checkpoints and savepoints there (a path every cluster process can reach)
+        conf.setString(JobRunner.CHECKPOINTS_DIR, s.stateDir().resolve("checkpoints").toUri().toString());
+        conf.setString(JobRunner.SAVEPOINTS_DIR, s.stateDir().resolve("savepoints").toUri().toString());
+        conf.setString(JobRunner.RETENTION, "RETAIN_ON_CANCELLATION");
       }
       if (s.savepoint() != null) {
         conf.setString(JobRunner.RESTORE_PATH, s.savepoint());
