@@ -16,7 +16,7 @@ import org.apache.arrow.memory.RootAllocator;
 /**
  * {@code bench read}: writes one Lance 2.1 file with real Lance, then reads it fully with our reader and
  * with lance-core's, alternating, in one JVM, and reports MB/s of each and the ratio.
- * {@code bench merge}: see {@link MergeBench}.
+ * {@code bench merge}: see {@link MergeBench}. {@code bench job}: see {@link JobBench}.
  */
 final class BenchCommand implements Command {
   static final long DEFAULT_ROWS = 1_000_000;
@@ -30,12 +30,13 @@ final class BenchCommand implements Command {
 
   @Override
   public String summary() {
-    return "bench read: our reader vs lance-core's; bench merge: our merge vs lance-core's and a file copy";
+    return "bench read: our reader vs lance-core's; bench merge: our merge vs lance-core's and a file copy;"
+        + " bench job: the streaming job's lag and throughput vs the kernel's";
   }
 
   @Override
   public String help() {
-    return readHelp() + "\n" + MergeBench.help();
+    return readHelp() + "\n" + MergeBench.help() + "\n" + JobBench.help();
   }
 
   @Override
@@ -45,6 +46,9 @@ final class BenchCommand implements Command {
     }
     if (!args.isEmpty() && args.get(0).equals("merge")) {
       return MergeBench.help();
+    }
+    if (!args.isEmpty() && args.get(0).equals("job")) {
+      return JobBench.help();
     }
     return help();
   }
@@ -72,7 +76,7 @@ final class BenchCommand implements Command {
   @Override
   public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
     if (args.isEmpty()) {
-      throw new UsageException("bench: missing argument KIND (read or merge) (see 'bench --help')");
+      throw new UsageException("bench: missing argument KIND (read, merge or job) (see 'bench --help')");
     }
     String kind = args.get(0);
     List<String> rest = args.subList(1, args.size());
@@ -81,9 +85,11 @@ final class BenchCommand implements Command {
         return runRead(rest, out);
       case "merge":
         return new MergeBench(out).run(Args.parse(name(), rest, MergeBench.OPTIONS));
+      case "job":
+        return new JobBench(out).run(Args.parse(name(), rest, JobBench.OPTIONS));
       default:
-        throw new UsageException("bench: " + (kind.startsWith("-") ? "the benchmark comes first: bench read|merge [OPTIONS]"
-            : "unknown benchmark '" + kind + "' (known: read, merge)") + " (see 'bench --help')");
+        throw new UsageException("bench: " + (kind.startsWith("-") ? "the benchmark comes first: bench read|merge|job [OPTIONS]"
+            : "unknown benchmark '" + kind + "' (known: read, merge, job)") + " (see 'bench --help')");
     }
   }
 

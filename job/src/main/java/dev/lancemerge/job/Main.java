@@ -10,7 +10,9 @@ import java.util.Map;
 
 /**
  * Entry point of {@code lance-index-merge.jar}. {@link #run} does the work and returns the exit code, so
- * tests can call it in-process; {@link #main} only exits with it.
+ * tests can call it in-process; {@link #main} exits with it, except when {@code run} was called inside a Flink
+ * cluster's client or job manager ({@code flink run}, REST {@code /jars/:id/run}): there {@code main} returns (or
+ * throws on failure) and never calls {@link System#exit}, which would end the job manager.
  */
 public final class Main {
   static final String JAR = "java -jar job/target/lance-index-merge.jar";
@@ -18,14 +20,22 @@ public final class Main {
   private final Map<String, Command> commands = new LinkedHashMap<>();
 
   private Main() {
-    for (Command c : List.of(new InspectCommand(), new MergeCommand(), new DemoCommand(), new BenchCommand())) {
+    for (Command c : List.of(new RunCommand(), new InspectCommand(), new MergeCommand(), new DemoCommand(),
+        new BenchCommand())) {
       commands.put(c.name(), c);
     }
   }
 
   public static void main(String[] args) {
+    boolean onCluster = args.length > 0 && args[0].equals("run") && JobRunner.inClusterContext();
     int code = run(args, System.out, System.err);
     System.out.flush();
+    if (onCluster) {
+      if (code != ExitCode.OK) {
+        throw new IllegalStateException("lance-index-merge run failed (exit code " + code + "; see the error line)");
+      }
+      return;
+    }
     System.exit(code);
   }
 
@@ -99,7 +109,8 @@ public final class Main {
     }
     b.append("\nExit codes: 0 ok, 1 bad input (unreadable file, segments that cannot be merged, results differ),"
         + " 2 usage error, 3 internal error.\n");
-    b.append("\nExample:\n  ").append(JAR).append(" demo\n  ").append(JAR).append(" inspect demo-data/sample.lance\n  ")
+    b.append("\nExample:\n  ").append(JAR).append(" demo\n  ").append(JAR)
+        .append(" run --dataset /data/my.lance --index vec_idx,z_idx\n  ").append(JAR).append(" inspect FILE.lance\n  ")
         .append(JAR).append(" merge --output OUT_DIR SEGMENT_DIR...\n");
     return b.toString();
   }

@@ -20,22 +20,23 @@ class DemoAndBenchTest {
   @TempDir Path dir;
 
   @Test
-  void demoWritesInspectsAndReadsBackTheSameRowsAsLanceCore() throws Exception {
-    Run run = Run.of("demo", "--dir", dir.toString(), "--rows", "3000");
+  void demoRunsTheJobOnALiveDatasetAndQueriesTheMergedIndexes() throws Exception {
+    Run run = Run.of("demo", "--dir", dir.toString(), "--rows", "3000", "--seconds", "25");
 
-    assertThat(run.err()).isEmpty();
-    assertThat(run.code()).isZero();
+    assertThat(run.code()).as(run.err()).isZero();
     List<String> lines = run.outLines();
-    assertThat(lines).hasSize(3);
-    assertThat(lines.get(0)).startsWith("wrote " + dir.resolve("sample.lance"));
-    JsonNode json = JSON.readTree(lines.get(1));
-    assertThat(json.get("version").asText()).isEqualTo("2.1");
-    assertThat(json.get("rows").asLong()).isEqualTo(3000);
-    assertThat(json.get("columns").toString()).isEqualTo(
-        "[{\"name\":\"_rowid\",\"type\":\"Int(64, false)\"},{\"name\":\"vec\",\"type\":\"FixedSizeList(128)\"}]");
-    assertThat(json.get("metadata").get("distance_type").asText()).isEqualTo("l2");
-    assertThat(lines.get(2)).startsWith("read back: ours 3000 rows, checksum ").endsWith(": match");
-    assertThat(Files.size(dir.resolve("sample.lance"))).isGreaterThan(3000L * 128 * 4);
+    assertThat(lines.get(0)).startsWith("demo: a Lance dataset at " + dir.resolve("demo.lance"));
+    assertThat(lines).anyMatch(l -> l.startsWith("created it with lance-core: 4 fragments x 3000 rows"))
+        .anyMatch(l -> l.startsWith("job ") && l.contains("on an embedded mini-cluster"))
+        .anyMatch(l -> l.matches("appended fragment \\d+ \\(3000 rows\\) and committed its 2 segments in .*"))
+        .anyMatch(l -> l.matches("vec_idx: \\d+ -> \\d+ segments, \\d+ rows, freshness lag \\d+\\.\\d s"))
+        .anyMatch(l -> l.matches("z_idx: \\d+ -> \\d+ segments, \\d+ rows, freshness lag \\d+\\.\\d s"))
+        .anyMatch(l -> l.startsWith("stopped with a savepoint: "))
+        .anyMatch(l -> l.startsWith("filter on ts (ZoneMap z_idx): "))
+        .anyMatch(l -> l.startsWith("demo done in "));
+    assertThat(lines.stream().filter(l -> l.startsWith("k-NN on vec_idx")).toList()).hasSize(3)
+        .allMatch(l -> l.endsWith("(the row itself first)"));
+    assertThat(dir.resolve("demo.lance")).isDirectory();
   }
 
   @Test

@@ -30,7 +30,8 @@ class MainTest {
   void helpOnEachCommandExplainsUsageArgumentsAndAnExample() {
     String[][] cases = {
       {"inspect", "--help"}, {"demo", "--help"}, {"bench", "--help"}, {"bench", "read", "--help"}, {"help", "inspect"},
-      {"merge", "--help"}, {"bench", "merge", "--help"}, {"help", "merge"},
+      {"merge", "--help"}, {"bench", "merge", "--help"}, {"help", "merge"}, {"run", "--help"}, {"help", "run"},
+      {"bench", "job", "--help"},
     };
     for (String[] args : cases) {
       String command = args[0].equals("help") ? args[1] : args[0];
@@ -69,6 +70,8 @@ class MainTest {
     String[][] cases = {
       {"bench"}, {"bench", "write"}, {"bench", "read", "--rows", "many"}, {"bench", "read", "--rows", "0"},
       {"bench", "read", "--speed", "1"}, {"bench", "read", "--dim"}, {"demo", "extra"}, {"demo", "--rows", "5", "--rows", "6"},
+      {"demo", "--seconds", "5"}, {"bench", "job", "--type", "sq"}, {"bench", "job", "--interval", "soon"},
+      {"bench", "job", "--dir", "/tmp/x", "--reuse", "/tmp/y"}, {"run", "--frobnicate"},
     };
     for (String[] args : cases) {
       Run run = Run.of(args);

@@ -17,6 +17,9 @@ public final class CommitProperties {
   /** When the earliest input of the merge was discovered (ms since the epoch): commit time minus this is the lag. */
   public static final String DISCOVERED_AT = "lance-index-merge.discovered-at";
 
+  /** When the writer finished the merged segment's files (ms since the epoch); the commit follows at a checkpoint. */
+  public static final String WRITTEN_AT = "lance-index-merge.written-at";
+
   private CommitProperties() {}
 
   /** The three properties. */

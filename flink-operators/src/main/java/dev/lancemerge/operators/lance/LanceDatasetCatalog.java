@@ -118,6 +118,70 @@ public final class LanceDatasetCatalog implements AutoCloseable {
     return new ManifestSnapshot(version, segments, lance);
   }
 
+  /**
+   * The segments of {@code indexNames} committed at {@code version} (an older version, read without moving this
+   * catalog off the latest one).
+   *
+   * @throws IllegalStateException if that version cannot be read (e.g. removed by cleanup)
+   */
+  public synchronized ManifestSnapshot snapshotAt(long version, Set<String> indexNames) {
+    ensureOpen();
+    Dataset v = checkout(version);
+    try {
+      List<LiveSegment> segments = new ArrayList<>();
+      Map<UUID, Index> lance = new HashMap<>();
+      for (Index i : v.getIndexes()) {
+        if (indexNames.contains(i.name())) {
+          segments.add(toLive(i));
+          lance.put(i.uuid(), i);
+        }
+      }
+      return new ManifestSnapshot(version, segments, lance);
+    } finally {
+      if (v != dataset) {
+        v.close();
+      }
+    }
+  }
+
+  /** When {@code version} was committed (ms since the epoch, the manifest's timestamp). */
+  public synchronized long commitTimeMillis(long version) {
+    ensureOpen();
+    Dataset v = checkout(version);
+    try {
+      return v.getVersion().getDataTime().toInstant().toEpochMilli();
+    } finally {
+      if (v != dataset) {
+        v.close();
+      }
+    }
+  }
+
+  /** Rows of every fragment at {@code version} (fragment id to rows, deletions subtracted). */
+  public synchronized Map<Integer, Long> fragmentRows(long version) {
+    ensureOpen();
+    Dataset v = checkout(version);
+    try {
+      Map<Integer, Long> rows = new HashMap<>();
+      for (org.lance.Fragment f : v.getFragments()) {
+        rows.put(f.getId(), f.metadata().getNumRows());
+      }
+      return rows;
+    } finally {
+      if (v != dataset) {
+        v.close();
+      }
+    }
+  }
+
+  private Dataset checkout(long version) {
+    try {
+      return dataset.checkoutVersion(version);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("version " + version + " of " + root + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
   /** The name of the top-level or nested field with this id in the latest schema. */
   public synchronized String columnName(int fieldId) {
     ensureOpen();

@@ -109,6 +109,7 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
     long start = System.currentTimeMillis();
     Map<String, String> props = CommitProperties.of(c.commitUser(), c.checkpointId(), c.mergeId());
     props.put(CommitProperties.DISCOVERED_AT, Long.toString(c.earliestDiscoveredAt()));
+    props.put(CommitProperties.WRITTEN_AT, Long.toString(c.writtenAt()));
     CommitResult result = committer(c.commitUser()).commit(m, props);
     long now = System.currentTimeMillis();
     switch (result.outcome()) {

@@ -106,6 +106,29 @@ class LanceDatasetCatalogTest {
   }
 
   @Test
+  void readsOlderVersionsCommitTimesAndFragmentRows() throws IOException {
+    try (LanceDatasetCatalog c = LanceDatasetCatalog.open(ds)) {
+      long before = System.currentTimeMillis();
+      LiveSegment first = LanceFixture.sorted(c, VEC_IDX).get(0);
+      UUID copy = LanceFixture.otherWriterReplaces(ds, first, "vec");
+      long after = System.currentTimeMillis();
+      ManifestSnapshot old = c.snapshotAt(builtVersion, Set.of(VEC_IDX));
+      assertThat(old.version()).isEqualTo(builtVersion);
+      assertThat(old.segment(first.uuid())).isPresent();
+      assertThat(old.segment(copy)).isEmpty();
+      assertThat(c.snapshotAt(builtVersion + 1, Set.of(VEC_IDX)).segment(copy)).isPresent();
+      assertThat(c.snapshot(Set.of(VEC_IDX)).version()).isEqualTo(builtVersion + 1); // still on the latest
+      long t = c.commitTimeMillis(builtVersion + 1);
+      assertThat(t).isBetween(before - 2_000, after + 2_000);
+      assertThat(c.commitTimeMillis(builtVersion)).isLessThanOrEqualTo(t);
+      Map<Integer, Long> rows = c.fragmentRows(builtVersion + 1);
+      assertThat(rows).hasSize(LanceFixture.FRAGMENTS);
+      assertThat(rows.values()).containsOnly((long) LanceFixture.ROWS_PER_FRAGMENT);
+      assertThatThrownBy(() -> c.snapshotAt(builtVersion + 5, Set.of(VEC_IDX))).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
   void columnNamesAndRefusals() {
     try (LanceDatasetCatalog c = LanceDatasetCatalog.open(ds)) {
       assertThat(c.columnName(0)).isEqualTo("id");
