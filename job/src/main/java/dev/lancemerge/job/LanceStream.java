@@ -132,7 +132,12 @@ final class LanceStream implements AutoCloseable {
     return centroids;
   }
 
-  /** An uncommitted IVF_FLAT segment of {@code index} on {@code vec} covering fragment {@code fid}. */
+  /**
+   * An uncommitted IVF_FLAT segment of {@code index} on {@code vec} covering fragment {@code fid}. Once the index has
+   * committed segments, lance-core 7.0.0 refuses {@code createIndex} with its name ("Index name ... already exists")
+   * unless {@code replace(true)}; with {@code withFragmentIds} that still only builds an uncommitted segment (the
+   * committed ones stay until {@link #commit}).
+   */
   Index vectorSegment(String index, int fid) {
     IvfBuildParams ivf = new IvfBuildParams.Builder().setNumPartitions(partitions).setMaxIters(20)
         .setCentroids(centroids).build();

@@ -419,7 +419,7 @@ final class RunCommand implements Command {
         out.flush();
         String sp = job.stopWithSavepoint(Duration.ofMinutes(2));
         watcher.poll();
-        out.printf(Locale.ROOT, "stopped with a savepoint: %s (after %.1f s; a later run with --state-dir %s "
+        out.printf(Locale.ROOT, "stopped with a savepoint: %s (after %.1f s; a later run with state dir %s "
             + "continues from it)%n", sp, (System.nanoTime() - t0) / 1e9, s.stateDir());
         return ExitCode.OK;
       }
