@@ -166,15 +166,47 @@ public final class IndexPlan {
       segments.put(uuid, new Entry(seen, g, now, null));
       return step;
     }
+    List<Entry> overlapping = new ArrayList<>();
     for (Entry e : segments.values()) {
       if (overlaps(e.seen.split().fragments(), seen.split().fragments())) {
-        step.rejections.add(new Rejection(seen.split(), "covers fragments " + common(e.seen.split().fragments(),
-            seen.split().fragments()) + " that segment " + e.uuid() + " of index " + indexName + " already covers"));
-        return step;
+        overlapping.add(e);
       }
+    }
+    if (!overlapping.isEmpty() && seen.split().origin() == SegmentSplit.Origin.STAGED) {
+      Entry e = overlapping.get(0);
+      step.rejections.add(new Rejection(seen.split(), "covers fragments " + common(e.seen.split().fragments(),
+          seen.split().fragments()) + " that segment " + e.uuid() + " of index " + indexName + " already covers"));
+      return step;
+    }
+    // The manifest never lists two segments of one index on a fragment: a known segment overlapping a committed
+    // newcomer is stale (a staged one committed by others inside another segment, or a committed one replaced).
+    for (Entry e : overlapping) {
+      if (e.mergeId != null && merges.containsKey(e.mergeId)) {
+        release(merges.get(e.mergeId), step);
+      }
+      segments.remove(e.uuid());
+      step.events.add(MergeEvent.retire(e.uuid()));
     }
     segments.put(uuid, new Entry(seen, 0, seen.split().discoveredAt(), null));
     return step;
+  }
+
+  /** Descriptor files of the staged segments the plan holds (live or in a merge in flight). */
+  public Set<String> descriptorPaths() {
+    Set<String> paths = new java.util.HashSet<>();
+    for (Entry e : segments.values()) {
+      if (e.seen.split().descriptorPath() != null) {
+        paths.add(e.seen.split().descriptorPath());
+      }
+    }
+    for (MergeWindow w : merges.values()) {
+      for (SegmentSeen s : w.inputs()) {
+        if (s.split().descriptorPath() != null) {
+          paths.add(s.split().descriptorPath());
+        }
+      }
+    }
+    return paths;
   }
 
   /** Remembers a committed segment set aside (so it is never planned while it stays live). */

@@ -50,6 +50,8 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
   private transient Counter planned;
   private transient Counter abandoned;
   private transient MetricGroup metrics;
+  /** When each index last saw a segment: planning waits until a burst has settled (lost on restore: harmless). */
+  private transient java.util.Map<String, Long> lastSeenAt;
   /** Live segments per index this subtask plans, for the per-index gauges. */
   private transient java.util.concurrent.ConcurrentHashMap<String, Integer> live;
 
@@ -74,6 +76,7 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
     MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
     metrics = g;
     live = new java.util.concurrent.ConcurrentHashMap<>();
+    lastSeenAt = new java.util.HashMap<>();
     discovered = g.counter("segmentsDiscovered");
     quarantined = g.counter("segmentsQuarantined");
     planned = g.counter("mergesPlanned");
@@ -103,7 +106,8 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
       default -> throw new IllegalArgumentException("the planner takes SEEN and REJECTED records, not " + r.kind());
     }
     // Plan a moment later, not now: a burst of segments (a backlog at start, a build finishing many fragments)
-    // is then planned together instead of one by one.
+    // is then planned together instead of one by one (each arrival pushes the planning back).
+    lastSeenAt.put(plan.indexName(), now);
     ctx.timerService().registerProcessingTimeTimer(now + options.settle().toMillis());
     finish(plan, step, now, ctx.timerService(), out, false);
   }
@@ -125,7 +129,8 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
       }
       ctx.timerService().registerProcessingTimeTimer(nextReconcile(now));
     }
-    finish(plan, step, now, ctx.timerService(), out, true);
+    boolean settling = now - lastSeenAt.getOrDefault(plan.indexName(), Long.MIN_VALUE / 2) < options.settle().toMillis();
+    finish(plan, step, now, ctx.timerService(), out, !settling);
   }
 
   private IndexPlan.Step seen(IndexPlan plan, SegmentSeen seen, long now) {
@@ -147,11 +152,19 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
   }
 
   private IndexPlan.Step reconcile(IndexPlan plan, long now) throws Exception {
+    // Descriptors first, then the manifest: a staged segment committed (and its descriptor marked done) between the
+    // two reads is then found live, never taken for gone.
+    Set<String> present = new HashSet<>();
+    for (String path : plan.descriptorPaths()) {
+      if (descriptorPresent(path)) {
+        present.add(path);
+      }
+    }
     Set<UUID> liveUuids = new HashSet<>();
     for (LiveSegment s : manifest.list(Set.of(plan.indexName())).segments()) {
       liveUuids.add(s.uuid());
     }
-    return plan.reconcile(liveUuids, MergePlanner::descriptorPresent, now, options.mergeTimeout().toMillis());
+    return plan.reconcile(liveUuids, present::contains, now, options.mergeTimeout().toMillis());
   }
 
   /** Reconcile timers lie on a grid, so timers registered at different moments coalesce into one. */

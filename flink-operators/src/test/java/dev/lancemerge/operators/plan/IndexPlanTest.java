@@ -92,6 +92,25 @@ public class IndexPlanTest {
   }
 
   @Test
+  void aCommittedNewcomerReplacesStaleOverlappingSegmentsAndReleasesTheirMerge() {
+    IndexPlan p = new IndexPlan("idx", "user");
+    SegmentSeen a = staged(0, 0);
+    SegmentSeen b = committed(1, 0);
+    p.onSeen(a, 0);
+    p.onSeen(b, 0);
+    MergeWindow w = p.plan(POLICY, 5000).events().get(0).window();
+    // Someone else committed a segment covering fragment 0 (a's): a is stale, its merge cannot commit.
+    SegmentSeen other = committed(0, 6000);
+    IndexPlan.Step step = p.onSeen(other, 6000);
+    assertThat(step.rejections()).isEmpty();
+    assertThat(step.abandoned()).containsExactly(w);
+    assertThat(step.events()).extracting(Object::toString)
+        .containsExactly("CLOSE " + w.mergeId(), "RETIRE " + a.split().segmentUuid());
+    assertThat(p.segments()).extracting(IndexPlan.Entry::seen).containsExactlyInAnyOrder(b, other);
+    assertThat(p.descriptorPaths()).isEmpty();
+  }
+
+  @Test
   void mergeTimesOutAndStagedPassThroughKeepsItsUuid() {
     IndexPlan p = new IndexPlan("idx", "user");
     SegmentSeen s = staged(4, 0);
