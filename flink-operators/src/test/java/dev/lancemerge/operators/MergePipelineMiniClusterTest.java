@@ -11,7 +11,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import dev.lancemerge.operators.plan.MergePlanner;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,9 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * fragment is covered exactly once and k-NN answers are unchanged.
  */
 class MergePipelineMiniClusterTest {
+  static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
   @RegisterExtension
   static final MiniClusterExtension MINI = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+      .setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
 
   @TempDir Path tmp;
 
@@ -64,10 +74,57 @@ class MergePipelineMiniClusterTest {
         assertThat(segs.stream().flatMap(s -> s.fragments().stream()).distinct().count()).as(index)
             .isEqualTo(LanceFixture.FRAGMENTS);
       }
+      // The job's metrics (group lanceIndexMerge) count what happened.
+      JobID id = job.getJobID();
+      assertThat(sum(id, "segmentsDiscovered")).isEqualTo(2 * LanceFixture.FRAGMENTS);
+      assertThat(sum(id, "segmentsReplaced")).isEqualTo(2 * LanceFixture.FRAGMENTS);
+      assertThat(sum(id, "mergesCommitted")).isBetween(2L, 4L);
+      assertThat(sum(id, "rowsMerged")).isEqualTo(2L * LanceFixture.FRAGMENTS * LanceFixture.ROWS_PER_FRAGMENT);
+      assertThat(sum(id, "bytesMerged")).isPositive();
+      assertThat(sum(id, "segmentsQuarantined")).isZero();
+      assertThat(gauge(id, "index." + LanceFixture.VEC_IDX + ".liveSegments")).isBetween(1L, 2L);
+      assertThat(gauge(id, "lastFreshnessLagMs")).isPositive();
     } finally {
       job.cancel().get(60, TimeUnit.SECONDS);
     }
     assertThat(LanceFixture.knn(dir, 17, 10)).isEqualTo(before);
+  }
+
+  /** The job's metrics in our group, by full identifier (Flink's own metrics are left out). */
+  private static Map<String, Metric> ours(JobID job) {
+    Map<String, Metric> out = new java.util.HashMap<>();
+    METRICS.getMetricsByGroup().forEach((group, metrics) -> metrics.forEach((name, metric) -> {
+      String id = group.getMetricIdentifier(name);
+      if (id.contains(job.toString()) || id.contains("merge-pipeline-test")) {
+        if (id.contains("." + MergePlanner.METRIC_GROUP + ".")) {
+          out.put(id, metric);
+        }
+      }
+    }));
+    return out;
+  }
+
+  /** The sum over subtasks of the job's counter {@code name}. */
+  private static long sum(JobID job, String name) {
+    long total = 0;
+    for (Map.Entry<String, Metric> m : ours(job).entrySet()) {
+      if (m.getKey().endsWith(MergePlanner.METRIC_GROUP + "." + name) && m.getValue() instanceof Counter c) {
+        total += c.getCount();
+      }
+    }
+    return total;
+  }
+
+  /** The largest value over subtasks of the job's numeric gauge {@code name}. */
+  private static long gauge(JobID job, String name) {
+    long max = Long.MIN_VALUE;
+    for (Map.Entry<String, Metric> m : ours(job).entrySet()) {
+      if (m.getKey().endsWith(MergePlanner.METRIC_GROUP + "." + name) && m.getValue() instanceof Gauge<?> g
+          && g.getValue() instanceof Number n) {
+        max = Math.max(max, n.longValue());
+      }
+    }
+    return max;
   }
 
   /** No per-fragment segment is left: every live segment covers at least two fragments. */
