@@ -1,5 +1,6 @@
 package dev.lancemerge.job;
 
+import dev.lancemerge.kernel.FileTrees;
 import dev.lancemerge.operators.MergeJobOptions;
 import dev.lancemerge.operators.lance.LanceDatasetCatalog;
 import dev.lancemerge.operators.lance.LiveSegment;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.lance.index.Index;
 
@@ -233,13 +233,8 @@ final class DemoCommand implements Command {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.delete(dir);
     } catch (IOException e) {
       // best effort: a temporary directory
     }

@@ -1,5 +1,6 @@
 package dev.lancemerge.job;
 
+import dev.lancemerge.kernel.FileTrees;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -211,7 +211,7 @@ final class MergeBench {
       out.println(Json.line(json));
       return ExitCode.OK;
     } finally {
-      deleteTree(temporary ? work : scratch);
+      FileTrees.delete(temporary ? work : scratch);
     }
   }
 
@@ -361,7 +361,7 @@ final class MergeBench {
           }
           return new Run(s, rows, treeBytes(out));
         } finally {
-          deleteTree(out);
+          FileTrees.delete(out);
         }
       }
     }
@@ -374,7 +374,7 @@ final class MergeBench {
         double s = since(t);
         return new Run(s, r.rows(), treeBytes(out));
       } finally {
-        deleteTree(out);
+        FileTrees.delete(out);
       }
     }
 
@@ -396,7 +396,7 @@ final class MergeBench {
         double s = since(t);
         return new Run(s, -1, treeBytes(out));
       } finally {
-        deleteTree(out);
+        FileTrees.delete(out);
       }
     }
   }
@@ -490,18 +490,6 @@ final class MergeBench {
           throw new UncheckedIOException(e);
         }
       }).sum();
-    }
-  }
-
-  /** Deletes {@code dir} and everything under it, if it exists. */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 

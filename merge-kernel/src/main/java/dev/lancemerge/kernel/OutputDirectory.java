@@ -5,7 +5,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -72,10 +71,8 @@ public final class OutputDirectory implements AutoCloseable {
     if (tmp == null) {
       return;
     }
-    try (Stream<Path> s = Files.walk(tmp)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.delete(tmp);
     } catch (IOException ignored) {
       // best effort: a leftover hidden temporary directory is never read as a segment
     }

@@ -1,5 +1,6 @@
 package dev.lancemerge.operators.cleanup;
 
+import dev.lancemerge.kernel.FileTrees;
 import dev.lancemerge.operators.lance.LanceDatasetCatalog;
 import dev.lancemerge.operators.lance.LiveSegment;
 import dev.lancemerge.operators.plan.MergePlanner;
@@ -12,13 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -116,7 +115,7 @@ public final class SegmentCleaner extends KeyedProcessFunction<String, MergeComm
           ctx.timerService().registerProcessingTimeTimer(now + options.retention().toMillis());
           continue;
         }
-        deleteTree(dir);
+        FileTrees.delete(dir);
         deleted.inc();
         LOG.info("Index {}: deleted files of replaced segment {}", ctx.getCurrentKey(), id);
       } catch (IOException e) {
@@ -160,14 +159,6 @@ public final class SegmentCleaner extends KeyedProcessFunction<String, MergeComm
     if (catalog != null) {
       catalog.close();
       catalog = null;
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

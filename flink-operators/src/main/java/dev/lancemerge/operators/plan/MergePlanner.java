@@ -8,9 +8,7 @@ import dev.lancemerge.operators.source.LanceCommittedSegments;
 import dev.lancemerge.operators.source.SegmentRecord;
 import dev.lancemerge.operators.source.SegmentSeen;
 import dev.lancemerge.operators.source.SegmentSplit;
-import dev.lancemerge.operators.staging.DescriptorValidator;
 import dev.lancemerge.operators.staging.StagingArea;
-import dev.lancemerge.operators.staging.StagingLimits;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -70,8 +68,7 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
     policy = new TieredMergePolicy(options.policy());
     manifest = new LanceCommittedSegments(options.datasetPath());
     if (options.stagingPath() != null) {
-      staging = new StagingArea(options.stagingPath(),
-          new DescriptorValidator(options.datasetPath(), StagingLimits.defaults()), StagingArea.DEFAULT_MAX_PER_SCAN);
+      staging = StagingArea.of(options.stagingPath(), options.datasetPath());
     }
     MetricGroup g = getRuntimeContext().getMetricGroup().addGroup(METRIC_GROUP);
     metrics = g;
@@ -217,7 +214,7 @@ public final class MergePlanner extends KeyedProcessFunction<String, SegmentReco
     SegmentSplit s = x.split();
     if (s.origin() == SegmentSplit.Origin.STAGED && staging != null) {
       try {
-        staging.quarantine(Path.of(s.descriptorPath()), s.descriptorName() + ": " + x.reason());
+        staging.setAside(Path.of(s.descriptorPath()), x.reason());
         LOG.warn("Index {}: staged segment {} quarantined ({}): {}", plan.indexName(), s.segmentUuid(),
             s.descriptorName(), x.reason());
       } catch (Exception e) {

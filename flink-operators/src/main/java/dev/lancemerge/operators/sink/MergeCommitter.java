@@ -12,9 +12,7 @@ import dev.lancemerge.operators.lance.ManifestSnapshot;
 import dev.lancemerge.operators.lance.MergedSegment;
 import dev.lancemerge.operators.lance.SegmentCommitter;
 import dev.lancemerge.operators.plan.MergePlanner;
-import dev.lancemerge.operators.staging.DescriptorValidator;
 import dev.lancemerge.operators.staging.StagingArea;
-import dev.lancemerge.operators.staging.StagingLimits;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
@@ -57,8 +55,7 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
 
   public MergeCommitter(CommitterOptions options, MetricGroup metrics) {
     this.options = options;
-    this.staging = options.stagingPath() == null ? null : new StagingArea(options.stagingPath(),
-        new DescriptorValidator(options.datasetPath(), StagingLimits.defaults()), StagingArea.DEFAULT_MAX_PER_SCAN);
+    this.staging = options.stagingPath() == null ? null : StagingArea.of(options.stagingPath(), options.datasetPath());
     MetricGroup g = metrics.addGroup(MergePlanner.METRIC_GROUP);
     committed = g.counter("mergesCommitted");
     alreadyCommitted = g.counter("mergesAlreadyCommitted");
@@ -208,8 +205,7 @@ public final class MergeCommitter implements Committer<MergeCommittable> {
       return;
     }
     try {
-      Path d = Path.of(s.descriptorPath());
-      staging.quarantine(d, d.getFileName() + ": " + reason);
+      staging.setAside(Path.of(s.descriptorPath()), reason);
       LOG.warn("Index {}: staged segment {} quarantined: {}", c.indexName(), s.uuid(), reason);
     } catch (Exception e) {
       LOG.warn("Index {}: staged segment {} could not be quarantined ({}): {}", c.indexName(), s.uuid(), reason,

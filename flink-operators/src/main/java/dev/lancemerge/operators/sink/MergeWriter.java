@@ -1,6 +1,7 @@
 package dev.lancemerge.operators.sink;
 
 import dev.lancemerge.operators.FaultInjection;
+import dev.lancemerge.kernel.FileTrees;
 import dev.lancemerge.kernel.MergeException;
 import dev.lancemerge.kernel.vector.MergeOptions;
 import dev.lancemerge.kernel.vector.MergeResult;
@@ -18,11 +19,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -75,7 +74,7 @@ public final class MergeWriter implements CommittingSinkWriter<AssembledWindow, 
         return;
       }
       LOG.info("Index {}: removing an unfinished earlier attempt of merge {}", w.indexName(), w.mergeId());
-      deleteTree(out);
+      FileTrees.delete(out);
     }
     FaultInjection.at(FaultInjection.Point.WRITE, w.mergeId());
     List<Path> inputs = w.inputs().stream().map(s -> s.split().directoryPath()).toList();
@@ -111,7 +110,7 @@ public final class MergeWriter implements CommittingSinkWriter<AssembledWindow, 
       ready.add(MergeCommittable.of(w, out.toString(), rows, bytes, System.currentTimeMillis(), null, null));
     } catch (IOException | RuntimeException e) {
       mergesFailed.inc();
-      deleteTree(out);
+      FileTrees.delete(out);
       UUID culprit = culprit(w, e);
       String reason = e.getMessage() == null ? e.toString() : e.getMessage();
       LOG.warn("Index {}: merge {} of {} failed{}: {}", w.indexName(), w.mergeId(), w.inputUuids(),
@@ -157,16 +156,5 @@ public final class MergeWriter implements CommittingSinkWriter<AssembledWindow, 
       }
     }
     return null;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -73,6 +73,11 @@ public final class StagingArea {
   private final int maxPerScan;
   private final Clock clock;
 
+  /** The staging area of {@code dataset} with the default limits (for the parts of the job that mark and set aside). */
+  public static StagingArea of(Path stagingDir, Path dataset) {
+    return new StagingArea(stagingDir, new DescriptorValidator(dataset, StagingLimits.defaults()), DEFAULT_MAX_PER_SCAN);
+  }
+
   public StagingArea(Path stagingDir, DescriptorValidator validator, int maxPerScan) {
     this(stagingDir, validator, maxPerScan, Clock.systemUTC());
   }
@@ -149,7 +154,15 @@ public final class StagingArea {
 
   /** Quarantines a validated descriptor the job later found unusable (e.g. the merge kernel refused it). */
   public Optional<Quarantined> quarantine(StagedSegment segment, String reason) throws IOException {
-    return quarantine(segment.descriptorFile(), segment.fileName() + ": " + reason);
+    return setAside(segment.descriptorFile(), reason);
+  }
+
+  /**
+   * Quarantines the descriptor at {@code descriptorFile} (as a split or committable records it) with a reason that
+   * starts with the descriptor's name, like every reason the scan writes.
+   */
+  public Optional<Quarantined> setAside(Path descriptorFile, String reason) throws IOException {
+    return quarantine(descriptorFile, descriptorFile.getFileName() + ": " + reason);
   }
 
   /**
